@@ -1,0 +1,73 @@
+package dev.tether;
+
+import dev.tether.internal.Check;
+import java.time.Duration;
+
+/**
+ * How long to wait between connection attempts.
+ *
+ * <p>After the {@code n}-th consecutive failed attempt (from 0) the next waits
+ * {@code min(max, initial × multiplier^n)}, randomized by ±{@code jitter} and never above the cap.
+ * The cap is {@code max}, or {@code refusedMax} when every address refused the TCP connection (a
+ * refusal costs the broker nothing, so a broker that comes back is found quickly). Misconfiguration
+ * failures (authentication, virtual host, TLS trust) wait {@code max}, less the jitter. The first
+ * attempt after an established connection dies starts at once.
+ *
+ * @param initial the delay after the first failure ({@code backoff.initial}, default 100 ms)
+ * @param max the largest delay ({@code backoff.max}, default 30 s)
+ * @param multiplier growth per failure, at least 1 ({@code backoff.multiplier}, default 2)
+ * @param jitter relative randomization in [0, 1) ({@code backoff.jitter}, default 0.3)
+ * @param refusedMax the cap while connections are refused ({@code backoff.refused-max}, default 1 s)
+ */
+public record Backoff(Duration initial, Duration max, double multiplier, double jitter, Duration refusedMax) {
+
+    /** The defaults: 100 ms, 30 s, ×2, ±30 %, 1 s while refused. */
+    public static final Backoff DEFAULT =
+            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.3, Duration.ofSeconds(1));
+
+    /**
+     * Validates the values.
+     *
+     * @throws IllegalArgumentException naming the setting, for a non-positive duration, {@code max}
+     *     below {@code initial}, a multiplier below 1 or a jitter outside [0, 1)
+     */
+    public Backoff {
+        Check.positive("backoff.initial", initial);
+        Check.positive("backoff.max", max);
+        Check.positive("backoff.refused-max", refusedMax);
+        if (max.compareTo(initial) < 0) {
+            throw Check.invalid("backoff.max", "must not be below backoff.initial");
+        }
+        if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+            throw Check.invalid("backoff.multiplier", "must be a number of at least 1, was " + multiplier);
+        }
+        if (!(jitter >= 0.0 && jitter < 1.0)) {
+            throw Check.invalid("backoff.jitter", "must be in [0, 1), was " + jitter);
+        }
+    }
+
+    /** @return a copy with another initial delay */
+    public Backoff withInitial(Duration value) {
+        return new Backoff(value, max, multiplier, jitter, refusedMax);
+    }
+
+    /** @return a copy with another maximum delay */
+    public Backoff withMax(Duration value) {
+        return new Backoff(initial, value, multiplier, jitter, refusedMax);
+    }
+
+    /** @return a copy with another multiplier */
+    public Backoff withMultiplier(double value) {
+        return new Backoff(initial, max, value, jitter, refusedMax);
+    }
+
+    /** @return a copy with another jitter */
+    public Backoff withJitter(double value) {
+        return new Backoff(initial, max, multiplier, value, refusedMax);
+    }
+
+    /** @return a copy with another cap while connections are refused */
+    public Backoff withRefusedMax(Duration value) {
+        return new Backoff(initial, max, multiplier, jitter, value);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.tether;
+
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One step in the life of a {@link PersistentConnection}. Events are immutable records; each
+ * carries the connection's name and the instant it happened.
+ *
+ * <p>A {@link ConnectionListener} receives them all; switch on the record type:
+ *
+ * <pre>{@code
+ * switch (event) {
+ *     case ConnectionEvent.Connected c -> declareTopology(c.connection());
+ *     case ConnectionEvent.ConnectFailed f -> metrics.failure(f.kind());
+ *     default -> { }
+ * }
+ * }</pre>
+ *
+ * No event's {@code toString()} contains a credential.
+ */
+public sealed interface ConnectionEvent {
+
+    /** @return the name of the connection this event belongs to */
+    String connectionName();
+
+    /** @return when it happened */
+    Instant at();
+
+    /**
+     * An attempt to connect starts.
+     *
+     * @param connectionName the connection's name
+     * @param at when the attempt started
+     * @param attempt the attempt's number in the current outage, from 1
+     */
+    record Connecting(String connectionName, Instant at, int attempt) implements ConnectionEvent {
+        public Connecting {
+            Objects.requireNonNull(connectionName, "connectionName");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * An attempt failed; another follows after {@code nextDelay}.
+     *
+     * @param connectionName the connection's name
+     * @param at when the attempt failed
+     * @param address the address of the last failure, or {@code null} when no address could be resolved
+     * @param cause what went wrong
+     * @param kind the classification of {@code cause}
+     * @param attempt the attempt's number in the current outage, from 1
+     * @param nextDelay the delay before the next attempt
+     */
+    record ConnectFailed(String connectionName, Instant at, Address address, Throwable cause, FailureKind kind,
+            int attempt, Duration nextDelay) implements ConnectionEvent {
+        public ConnectFailed {
+            Objects.requireNonNull(connectionName, "connectionName");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(nextDelay, "nextDelay");
+        }
+
+        /**
+         * A one-line description: kind, address, attempt and the cause's message.
+         *
+         * @return for example {@code REFUSED at 10.0.0.7:5672 (attempt 3): Connection refused}
+         */
+        public String describe() {
+            String where = address == null ? "" : " at " + address;
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            return kind + where + " (attempt " + attempt + "): " + message;
+        }
+
+        @Override
+        public String toString() {
+            return "ConnectFailed[" + connectionName + ", " + describe() + ", next attempt in " + nextDelay.toMillis()
+                    + " ms, at=" + at + "]";
+        }
+    }
+
+    /**
+     * A connection was established. Synchronous listeners of this event run before any caller of
+     * {@link PersistentConnection#get()} or {@link PersistentConnection#await()} can see the
+     * connection: this is where an application declares its topology and starts its consumers,
+     * on the first connection and on every later one.
+     *
+     * @param connectionName the connection's name
+     * @param at when the connection was established
+     * @param connection the new connection
+     * @param address the address it is connected to
+     * @param attempt the number of attempts it took in this outage, from 1
+     * @param downtime how long there was no connection (since the holder started, for the first one)
+     */
+    record Connected(String connectionName, Instant at, Connection connection, Address address, int attempt,
+            Duration downtime) implements ConnectionEvent {
+        public Connected {
+            Objects.requireNonNull(connectionName, "connectionName");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(downtime, "downtime");
+        }
+
+        @Override
+        public String toString() {
+            return "Connected[" + connectionName + " to " + address + ", attempt=" + attempt + ", downtime="
+                    + downtime.toMillis() + " ms, at=" + at + "]";
+        }
+    }
+
+    /**
+     * A connection that was established is gone. Unless the holder is closed, a new attempt starts
+     * at once.
+     *
+     * @param connectionName the connection's name
+     * @param at when the loss was noticed
+     * @param cause why it ended, or {@code null} when the application asked for it ({@code reconnect()}, {@code close()})
+     * @param applicationInitiated whether the application ended it
+     */
+    record Disconnected(String connectionName, Instant at, Throwable cause, boolean applicationInitiated)
+            implements ConnectionEvent {
+        public Disconnected {
+            Objects.requireNonNull(connectionName, "connectionName");
+            Objects.requireNonNull(at, "at");
+        }
+
+        @Override
+        public String toString() {
+            String why = cause == null ? "requested" : String.valueOf(cause.getMessage());
+            return "Disconnected[" + connectionName + ", applicationInitiated=" + applicationInitiated + ", cause="
+                    + why + ", at=" + at + "]";
+        }
+    }
+
+    /**
+     * The broker blocked the connection's publishers (a memory or disk alarm).
+     *
+     * @param connectionName the connection's name
+     * @param at when the broker said so
+     * @param reason the broker's reason
+     */
+    record Blocked(String connectionName, Instant at, String reason) implements ConnectionEvent {
+        public Blocked {
+            Objects.requireNonNull(connectionName, "connectionName");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * The broker unblocked the connection.
+     *
+     * @param connectionName the connection's name
+     * @param at when the broker said so
+     */
+    record Unblocked(String connectionName, Instant at) implements ConnectionEvent {
+        public Unblocked {
+            Objects.requireNonNull(connectionName, "connectionName");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * The holder was closed: the last event it fires.
+     *
+     * @param connectionName the connection's name
+     * @param at when closing finished
+     */
+    record Closed(String connectionName, Instant at) implements ConnectionEvent {
+        public Closed {
+            Objects.requireNonNull(connectionName, "connectionName");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.tether;
+
+import com.rabbitmq.client.AddressResolver;
+import com.rabbitmq.client.Connection;
+import dev.tether.internal.ConnectionHolder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+
+/**
+ * One long-lived RabbitMQ connection that replaces itself when it dies, until {@link #close()}.
+ *
+ * <p>The holder owns at most one {@link Connection} at a time. It connects at start (or on first
+ * use when not {@linkplain ConnectionSettings#eager() eager}), never gives up, retries at once when
+ * an established connection dies and then backs off with jitter ({@link Backoff}). Every attempt
+ * resolves the addresses anew and tries them in random order. The RabbitMQ client's own automatic
+ * recovery is off: channels and consumers belong to one connection, and a
+ * {@link ConnectionEvent.Connected} listener is where they are created, each time.
+ *
+ * <pre>{@code
+ * PersistentConnection rabbit = PersistentConnection.builder(
+ *         ConnectionSettings.builder().uri("amqp://app:secret@rabbit:5672/").build())
+ *     .listener(event -> log.info(event.toString()))
+ *     .build();
+ * Connection connection = rabbit.await(Duration.ofSeconds(5));
+ * ...
+ * rabbit.close();
+ * }</pre>
+ *
+ * <p>All methods are thread-safe. {@link #get()}, {@link #current()}, {@link #state()} and
+ * {@link #status()} never block.
+ */
+public interface PersistentConnection {
+
+    /** @return the connection's name ({@code default} unless named) */
+    String name();
+
+    /** @return the state now; never blocks */
+    ConnectionState state();
+
+    /** @return a snapshot for health reporting; never blocks, does no I/O */
+    ConnectionStatus status();
+
+    /** @return the open connection now, or empty; never blocks, does not allocate */
+    Optional<Connection> current();
+
+    /**
+     * The open connection now.
+     *
+     * @return the connection; never blocks
+     * @throws NotConnectedException at once when there is none, naming the last failure;
+     *     {@link ConnectionClosedException} after {@link #close()}
+     */
+    Connection get() throws NotConnectedException;
+
+    /**
+     * Waits, without limit, for a connection.
+     *
+     * @return the connection, once its {@code Connected} listeners have run
+     * @throws InterruptedException if the thread is interrupted while waiting (it leaves no waiter behind)
+     * @throws ConnectionClosedException if the holder is or gets closed
+     */
+    Connection await() throws InterruptedException, ConnectionClosedException;
+
+    /**
+     * Waits up to {@code timeout} for a connection.
+     *
+     * @param timeout the limit
+     * @return the connection, once its {@code Connected} listeners have run
+     * @throws InterruptedException if the thread is interrupted while waiting (it leaves no waiter behind)
+     * @throws TimeoutException when no connection came in time (it leaves no waiter behind)
+     * @throws ConnectionClosedException if the holder is or gets closed
+     */
+    Connection await(Duration timeout) throws InterruptedException, TimeoutException, ConnectionClosedException;
+
+    /**
+     * The first connection available from now: already complete while connected. Completes on the
+     * holder's thread once the {@code Connected} listeners have run, so dependent actions that
+     * block should use the {@code *Async} variants. Cancelling the returned stage
+     * ({@code toCompletableFuture().cancel(false)}) removes its waiter. After {@link #close()} it
+     * completes exceptionally with {@link ConnectionClosedException}.
+     *
+     * @return a stage completed with the connection
+     */
+    CompletionStage<Connection> connected();
+
+    /**
+     * Stops reconnecting and closes the live connection; idempotent. Pending and later waiters fail
+     * at once with {@link ConnectionClosedException}. Does not block: the returned stage (the same
+     * as {@link #closeFinished()}) completes once the last connection is closed, the
+     * {@link ConnectionEvent.Closed} event was delivered and the holder's thread has ended.
+     *
+     * @return a stage completed when closing has finished
+     */
+    CompletionStage<Void> close();
+
+    /** @return whether {@link #close()} was ever called (even if closing has not finished) */
+    boolean isClosed();
+
+    /** @return a stage that completes when closing has finished; it does not start closing */
+    CompletionStage<Void> closeFinished();
+
+    /** @return the settings the next attempt will use */
+    ConnectionSettings settings();
+
+    /**
+     * Replaces the settings; the next attempt uses them. The live connection is kept (call
+     * {@link #reconnect()} to apply them at once).
+     *
+     * @param settings the new settings, with the same name
+     * @throws IllegalArgumentException if the name differs
+     */
+    void update(ConnectionSettings settings);
+
+    /**
+     * Changes the settings atomically, e.g. {@code update(s -> s.toBuilder().uri(newUri).build())}.
+     *
+     * @param change computes the new settings from the current ones
+     * @throws IllegalArgumentException if the name changes or the new settings are invalid
+     */
+    void update(UnaryOperator<ConnectionSettings> change);
+
+    /**
+     * Drops the live connection (a {@link ConnectionEvent.Disconnected} with
+     * {@code applicationInitiated}) and connects again at once with the current settings; while
+     * disconnected, starts the next attempt now instead of after its delay. Does not block.
+     */
+    void reconnect();
+
+    /**
+     * Starts building a holder.
+     *
+     * @param settings its settings
+     * @return a builder
+     */
+    static Builder builder(ConnectionSettings settings) {
+        return new Builder(settings);
+    }
+
+    /** Builds a {@link PersistentConnection}. */
+    final class Builder {
+        private final ConnectionSettings settings;
+        private final List<ConnectionListener> listeners = new ArrayList<>();
+        private AddressResolver addressResolver;
+
+        private Builder(ConnectionSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+        }
+
+        /**
+         * Adds a listener; listeners are called in the order they were added.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(ConnectionListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Replaces the settings' addresses with a resolver asked on every attempt (service
+         * discovery, DNS of a headless service, ...).
+         *
+         * @param resolver the resolver
+         * @return this builder
+         */
+        public Builder addressResolver(AddressResolver resolver) {
+            this.addressResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Creates the holder; when the settings are eager the first attempt starts at once, in the
+         * background. Never blocks and never fails because the broker is down.
+         *
+         * @return the holder
+         */
+        public PersistentConnection build() {
+            return ConnectionHolder.create(settings, addressResolver, listeners);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tether.internal;
+
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.AddressResolver;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.tether.ConnectionSettings;
+import dev.tether.FailureKind;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Makes one connection attempt: asks for the addresses, shuffles them, and tries each in turn
+ * until one connects. The RabbitMQ client's automatic recovery is off: the holder is the one
+ * recovery mechanism.
+ */
+final class ConnectionOpener {
+
+    /** What an attempt gave. */
+    sealed interface Outcome {
+    }
+
+    /** A connection was opened. */
+    record Opened(Connection connection, Address address) implements Outcome {
+    }
+
+    /** Every address failed; the most telling failure is kept. */
+    record Failed(Address address, Throwable cause, FailureKind kind) implements Outcome {
+    }
+
+    private final RandomGenerator random;
+
+    ConnectionOpener(RandomGenerator random) {
+        this.random = random;
+    }
+
+    /**
+     * Tries to connect; blocks up to {@code connection-timeout} per address.
+     *
+     * @param settings the settings of this attempt
+     * @param resolver the addresses' source, asked once
+     * @return the outcome; never throws
+     */
+    Outcome open(ConnectionSettings settings, AddressResolver resolver) {
+        List<Address> addresses;
+        try {
+            addresses = new ArrayList<>(resolver.getAddresses());
+        } catch (Exception e) {
+            return new Failed(null, e, FailureClassifier.classify(e));
+        }
+        if (addresses.isEmpty()) {
+            return new Failed(null, new UnknownHostException("the address resolver returned no address"),
+                    FailureKind.UNREACHABLE);
+        }
+        shuffle(addresses);
+        ConnectionFactory factory;
+        try {
+            factory = factory(settings);
+        } catch (GeneralSecurityException e) {
+            return new Failed(null, e, FailureKind.TLS);
+        }
+        Failed worst = null;
+        for (Address address : addresses) {
+            Address target = address.getPort() == -1
+                    ? new Address(address.getHost(), settings.tls() ? 5671 : 5672)
+                    : address;
+            try {
+                return new Opened(factory.newConnection(List.of(target), settings.clientName()), target);
+            } catch (Exception e) {
+                worst = moreTelling(worst, new Failed(target, e, FailureClassifier.classify(e)));
+            }
+        }
+        return worst;
+    }
+
+    /** A misconfiguration beats a transient failure, and a refusal counts only if all refused. */
+    private static Failed moreTelling(Failed kept, Failed next) {
+        if (kept == null || next.kind().misconfiguration() && !kept.kind().misconfiguration()) {
+            return next;
+        }
+        if (kept.kind().misconfiguration()) {
+            return kept;
+        }
+        return next.kind() == FailureKind.REFUSED ? kept : next;
+    }
+
+    private void shuffle(List<Address> addresses) {
+        for (int i = addresses.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            addresses.set(i, addresses.set(j, addresses.get(i)));
+        }
+    }
+
+    private static ConnectionFactory factory(ConnectionSettings settings) throws GeneralSecurityException {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setAutomaticRecoveryEnabled(false);
+        factory.setTopologyRecoveryEnabled(false);
+        factory.setUsername(settings.username());
+        factory.setPassword(settings.password());
+        factory.setVirtualHost(settings.virtualHost());
+        int timeout = (int) settings.connectionTimeout().toMillis();
+        factory.setConnectionTimeout(timeout);
+        factory.setHandshakeTimeout(timeout);
+        factory.setShutdownTimeout(timeout);
+        factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
+        if (settings.tls()) {
+            factory.useSslProtocol(SSLContext.getDefault());
+            if (settings.verifyHostname()) {
+                factory.enableHostnameVerification();
+            }
+        }
+        return factory;
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Tether's implementation: private API, no compatibility promise. Use {@link dev.tether} instead.
+ */
+package dev.tether.internal;

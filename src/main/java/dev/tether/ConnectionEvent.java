@@ -72,8 +72,18 @@ public sealed interface ConnectionEvent {
          */
         public String describe() {
             String where = address == null ? "" : " at " + address;
-            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            return kind + where + " (attempt " + attempt + "): " + message;
+            return kind + where + " (attempt " + attempt + "): " + message(cause);
+        }
+
+        /** The first message in the cause chain, or the exception's simple name. */
+        private static String message(Throwable cause) {
+            Throwable t = cause;
+            for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+                if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                    return t.getMessage();
+                }
+            }
+            return cause.getClass().getSimpleName();
         }
 
         @Override

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * @param tls whether to use TLS ({@code amqps://})
  * @param verifyHostname with TLS, whether the broker's certificate must match its host name
  * @param clientName the connection name shown in RabbitMQ's management UI
- * @param connectionTimeout the limit for TCP connect and for the AMQP handshake
+ * @param connectionTimeout the limit for the TCP connect and for the broker's first handshake frame; a
+ *     broker that stalls later in the handshake is given up after at most twice this
  * @param heartbeat the requested heartbeat interval (whole seconds, 1 s to 65535 s)
  * @param awaitTimeout how long an injected connection proxy waits for a connection
  * @param backoff the delays between attempts
@@ -72,7 +73,7 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
         Check.present("password", password);
         Check.present("virtual-host", virtualHost);
         Check.notBlank("client-name", clientName);
-        Check.positiveAtMost("connection-timeout", connectionTimeout, Duration.ofMillis(Integer.MAX_VALUE));
+        Check.positiveAtMost("connection-timeout", connectionTimeout, Duration.ofMillis(Integer.MAX_VALUE / 2));
         Check.positiveAtMost("heartbeat", heartbeat, Duration.ofSeconds(65535));
         if (heartbeat.compareTo(Duration.ofSeconds(1)) < 0) {
             throw Check.invalid("heartbeat", "must be at least 1s (heartbeats are negotiated in whole seconds)");

@@ -99,12 +99,15 @@ final class ConnectionOpener {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
+        factory.setExceptionHandler(QuietConnectionErrors.INSTANCE);
         factory.setUsername(settings.username());
         factory.setPassword(settings.password());
         factory.setVirtualHost(settings.virtualHost());
         int timeout = (int) settings.connectionTimeout().toMillis();
         factory.setConnectionTimeout(timeout);
-        factory.setHandshakeTimeout(timeout);
+        // The client waits handshakeTimeout / 2 for the broker's connection.start, and handshakeTimeout
+        // for each later handshake frame: so the first wait is exactly connection-timeout.
+        factory.setHandshakeTimeout(2 * timeout);
         factory.setShutdownTimeout(timeout);
         factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
         if (settings.tls()) {

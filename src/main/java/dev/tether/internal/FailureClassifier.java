@@ -23,6 +23,9 @@ final class FailureClassifier {
 
     private static final int ACCESS_REFUSED = AMQP.ACCESS_REFUSED;
     private static final int NOT_ALLOWED = AMQP.NOT_ALLOWED;
+    /** {@code connection.open}: the broker refused the virtual host (RabbitMQ 530, Qpid 404). */
+    private static final int CONNECTION_CLASS = 10;
+    private static final int OPEN_METHOD = 40;
 
     private FailureClassifier() {
     }
@@ -66,7 +69,8 @@ final class FailureClassifier {
             return FailureKind.TLS;
         }
         if (t instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Connection.Close close) {
-            if (close.getReplyCode() == NOT_ALLOWED) {
+            boolean refusedOpen = close.getClassId() == CONNECTION_CLASS && close.getMethodId() == OPEN_METHOD;
+            if (refusedOpen || close.getReplyCode() == NOT_ALLOWED) {
                 return FailureKind.VIRTUAL_HOST;
             }
             if (close.getReplyCode() == ACCESS_REFUSED) {

@@ -1,0 +1,29 @@
+package dev.tether.internal;
+
+import com.rabbitmq.client.AddressResolver;
+import dev.tether.ConnectionListener;
+import dev.tether.ConnectionSettings;
+import java.time.Clock;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/** Builds holders for tests: in virtual time, or on the real scheduler. */
+final class Holders {
+
+    private Holders() {
+    }
+
+    /** A holder driven by {@code scheduler}: nothing happens until the test runs its tasks. */
+    static ConnectionHolder manual(ConnectionSettings settings, ManualScheduler scheduler, RandomGenerator random,
+            AddressResolver resolver, ConnectionListener... listeners) {
+        return new ConnectionHolder(settings, resolver, List.of(listeners), scheduler, scheduler, random);
+    }
+
+    /** A holder on its own thread and the system clock, as in production, with fixed randomness. */
+    static ConnectionHolder real(ConnectionSettings settings, ConnectionListener... listeners) {
+        ConnectionHolder holder = new ConnectionHolder(settings, null, List.of(listeners), Clock.systemUTC(),
+                new ExecutorScheduler("tether-" + settings.name()), RandomGenerator.getDefault());
+        holder.start();
+        return holder;
+    }
+}

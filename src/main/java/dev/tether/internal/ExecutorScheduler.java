@@ -14,13 +14,15 @@ public final class ExecutorScheduler implements Scheduler {
     private static final long IDLE_SECONDS = 5;
 
     private final ScheduledThreadPoolExecutor executor;
+    private volatile Thread thread;
 
     /** @param threadName the name of the thread, {@code tether-<connection name>} */
     public ExecutorScheduler(String threadName) {
         executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, threadName);
-            thread.setDaemon(true);
-            return thread;
+            Thread created = new Thread(runnable, threadName);
+            created.setDaemon(true);
+            thread = created;
+            return created;
         });
         executor.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
         executor.allowCoreThreadTimeOut(true);
@@ -32,6 +34,11 @@ public final class ExecutorScheduler implements Scheduler {
     public Task schedule(Runnable task, Duration delay) {
         ScheduledFuture<?> future = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
+    }
+
+    @Override
+    public boolean onSchedulerThread() {
+        return Thread.currentThread() == thread;
     }
 
     @Override

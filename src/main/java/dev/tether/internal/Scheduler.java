@@ -28,6 +28,11 @@ public interface Scheduler {
         schedule(task, Duration.ZERO);
     }
 
+    /** @return whether the calling thread is the one that runs this scheduler's tasks */
+    default boolean onSchedulerThread() {
+        return false;
+    }
+
     /** Accepts no new task and ends the scheduler's thread once the running task returns. */
     void shutdown();
 

@@ -17,9 +17,9 @@ final class Wait {
     private final ConnectionHolder holder;
     private final CompletableFuture<Connection> waiter;
 
-    Wait(ConnectionHolder holder) {
+    Wait(ConnectionHolder holder, CompletableFuture<Connection> waiter) {
         this.holder = holder;
-        this.waiter = holder.register();
+        this.waiter = waiter;
     }
 
     Connection forever() throws InterruptedException, ConnectionClosedException {

@@ -59,6 +59,50 @@ class HolderAccessTest {
     }
 
     @Test
+    void aDeadConnectionIsWithdrawnAtOnceBeforeTheHolderThreadReacts(QpidBroker broker) throws Exception {
+        try (dev.tether.testing.FaultProxy proxy = dev.tether.testing.FaultProxy.start(broker.port())) {
+            ConnectionHolder holder = Holders.manual(settings(proxy.uri()), scheduler, new FixedRandom(0.5), null);
+            holder.start();
+            scheduler.runDue();
+            assertTrue(holder.current().isPresent());
+
+            proxy.cut();
+
+            Await.until("the dead connection to be withdrawn, with no holder task run", Duration.ofSeconds(5),
+                    () -> holder.current().isEmpty());
+            assertThrows(NotConnectedException.class, holder::get);
+            scheduler.awaitAndRunDue(Duration.ofSeconds(5));
+            assertTrue(holder.get().isOpen(), "reconnected once the holder ran");
+            holder.close();
+            scheduler.runDue();
+        }
+    }
+
+    @Test
+    void waitingFromAListenerFailsInsteadOfDeadlocking(QpidBroker broker) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<ConnectionHolder> self = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+        ConnectionSettings lazy = ConnectionSettings.builder().uri(broker.uri()).eager(false).build();
+        ConnectionHolder holder = new ConnectionHolder(lazy, null, List.of(event -> {
+            if (event instanceof ConnectionEvent.Connecting) {
+                try {
+                    self.get().await(Duration.ofSeconds(1));
+                    thrown.complete(null);
+                } catch (Throwable e) {
+                    thrown.complete(e);
+                }
+            }
+        }), java.time.Clock.systemUTC(), new ExecutorScheduler("tether-listener-await"),
+                java.util.random.RandomGenerator.getDefault());
+        self.set(holder);
+        holder.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Throwable error = thrown.get(10, TimeUnit.SECONDS);
+        assertTrue(error instanceof IllegalStateException && error.getMessage().contains("deadlock"),
+                String.valueOf(error));
+        holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void getNamesTheLastFailure() {
         ConnectionHolder holder = Holders.manual(settings("amqp://guest:guest@127.0.0.1:" + Ports.closed()),
                 scheduler, new FixedRandom(0.5), null);

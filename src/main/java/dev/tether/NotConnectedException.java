@@ -30,9 +30,9 @@ public class NotConnectedException extends IOException {
      *
      * @param connectionName the connection's name
      * @param lastFailure the last failed attempt, or {@code null}
-     * @param why a phrase completing "Connection 'name' ..."
+     * @param why a phrase completing "Connection 'name' ...", e.g. {@code is not connected (waited 5s)}
      */
-    protected NotConnectedException(String connectionName, ConnectionEvent.ConnectFailed lastFailure, String why) {
+    public NotConnectedException(String connectionName, ConnectionEvent.ConnectFailed lastFailure, String why) {
         super(message(connectionName, lastFailure, why), lastFailure == null ? null : lastFailure.cause());
         this.connectionName = connectionName;
         this.lastFailure = lastFailure;

@@ -19,8 +19,8 @@ public final class Check {
      * @param reason why the value is wrong
      * @return the exception, to throw
      */
-    public static IllegalArgumentException invalid(String key, String reason) {
-        return new IllegalArgumentException("Invalid setting '" + key + "': " + reason);
+    public static InvalidSettingException invalid(String key, String reason) {
+        return new InvalidSettingException(key, reason);
     }
 
     /** @return {@code value} if it is not null */

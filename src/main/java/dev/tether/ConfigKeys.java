@@ -1,0 +1,56 @@
+package dev.tether;
+
+import java.util.List;
+
+/**
+ * The MicroProfile Config keys Tether reads. The default connection reads {@code tether.<key>};
+ * a named connection reads {@code tether.<name>.<key>}, then {@code tether.<key>}, then the
+ * built-in default (the Quarkus datasource convention). Environment variables work as MicroProfile
+ * Config maps them: {@code TETHER_URI}, {@code TETHER_ORDERS_URI}.
+ */
+public final class ConfigKeys {
+
+    /** The prefix of every key. */
+    public static final String PREFIX = "tether.";
+
+    /** {@code amqp://} or {@code amqps://} URI. */
+    public static final String URI = "uri";
+    /** Comma-separated {@code host[:port]} list. */
+    public static final String ADDRESSES = "addresses";
+    /** User name, overriding the URI's. */
+    public static final String USERNAME = "username";
+    /** Password, overriding the URI's. */
+    public static final String PASSWORD = "password";
+    /** Virtual host, overriding the URI's. */
+    public static final String VIRTUAL_HOST = "virtual-host";
+    /** Connection name shown in RabbitMQ's management UI. */
+    public static final String CLIENT_NAME = "client-name";
+    /** TCP connect and handshake limit. */
+    public static final String CONNECTION_TIMEOUT = "connection-timeout";
+    /** Requested heartbeat. */
+    public static final String HEARTBEAT = "heartbeat";
+    /** How long a proxy call waits for a connection. */
+    public static final String AWAIT_TIMEOUT = "await-timeout";
+    /** Delay after the first failed attempt. */
+    public static final String BACKOFF_INITIAL = "backoff.initial";
+    /** Largest delay between attempts. */
+    public static final String BACKOFF_MAX = "backoff.max";
+    /** Delay growth per failed attempt. */
+    public static final String BACKOFF_MULTIPLIER = "backoff.multiplier";
+    /** Relative randomization of delays. */
+    public static final String BACKOFF_JITTER = "backoff.jitter";
+    /** Delay cap while connections are refused. */
+    public static final String BACKOFF_REFUSED_MAX = "backoff.refused-max";
+    /** Connect at application start. */
+    public static final String EAGER = "eager";
+    /** With TLS, whether the broker's certificate must match its host name. */
+    public static final String TLS_VERIFY_HOSTNAME = "tls.verify-hostname";
+
+    /** Every per-connection key, in the order of the README's table. */
+    public static final List<String> CONNECTION_KEYS = List.of(URI, ADDRESSES, USERNAME, PASSWORD, VIRTUAL_HOST,
+            CLIENT_NAME, CONNECTION_TIMEOUT, HEARTBEAT, AWAIT_TIMEOUT, BACKOFF_INITIAL, BACKOFF_MAX,
+            BACKOFF_MULTIPLIER, BACKOFF_JITTER, BACKOFF_REFUSED_MAX, EAGER, TLS_VERIFY_HOSTNAME);
+
+    private ConfigKeys() {
+    }
+}

@@ -1,0 +1,159 @@
+package dev.tether.internal.cdi;
+
+import com.rabbitmq.client.AddressResolver;
+import com.rabbitmq.client.Connection;
+import dev.tether.ConnectionEvent;
+import dev.tether.ConnectionSettings;
+import dev.tether.Persistent;
+import dev.tether.PersistentConnection;
+import dev.tether.internal.config.ConfigReader;
+import dev.tether.internal.config.InvalidConfigurationException;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The application's holders, one per connection name, with their proxies. At application start
+ * it validates the configuration of every name used at an injection point or configured (invalid
+ * configuration fails the deployment), warns about unknown {@code tether.*} keys, and creates the
+ * holders (eager ones start connecting). At shutdown it closes them all and waits for them.
+ */
+@ApplicationScoped
+public class ConnectionRegistry {
+
+    private static final System.Logger LOG = System.getLogger("dev.tether");
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+    private final Map<String, Managed> connections = new ConcurrentHashMap<>();
+    private final ConfigReader config;
+    private final Event<ConnectionEvent> events;
+    private final Instance<AddressResolver> resolvers;
+    private final Instance<ConnectionNames> injectedNames;
+
+    private record Managed(PersistentConnection holder, Connection proxy) {
+    }
+
+    @Inject
+    ConnectionRegistry(Config config, Event<ConnectionEvent> events, @Any Instance<AddressResolver> resolvers,
+            Instance<ConnectionNames> injectedNames) {
+        this.config = new ConfigReader(config);
+        this.events = events;
+        this.resolvers = resolvers;
+        this.injectedNames = injectedNames;
+    }
+
+    /** For the container's client proxy only. */
+    protected ConnectionRegistry() {
+        this.config = null;
+        this.events = null;
+        this.resolvers = null;
+        this.injectedNames = null;
+    }
+
+    /**
+     * @param name a connection name
+     * @return its holder, created on first use
+     */
+    public PersistentConnection holder(String name) {
+        return managed(name).holder();
+    }
+
+    /**
+     * @param name a connection name
+     * @return its connection proxy, created on first use
+     */
+    public Connection proxy(String name) {
+        return managed(name).proxy();
+    }
+
+    /** @return every holder created so far */
+    public List<PersistentConnection> holders() {
+        return connections.values().stream().map(Managed::holder).toList();
+    }
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        List<String> unknown = config.unknownKeys();
+        if (!unknown.isEmpty()) {
+            LOG.log(Level.WARNING, "Unknown Tether configuration keys (ignored; check their spelling): " + unknown);
+        }
+        Set<String> names = new TreeSet<>(config.configuredNames());
+        if (injectedNames.isResolvable()) {
+            names.addAll(injectedNames.get().names());
+        }
+        List<String> problems = new ArrayList<>();
+        for (String name : names) {
+            try {
+                config.settings(name);
+            } catch (InvalidConfigurationException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new DeploymentException("Invalid Tether configuration: " + String.join("; ", problems));
+        }
+        names.forEach(this::managed);
+    }
+
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object stopping) {
+        closeAll();
+    }
+
+    @PreDestroy
+    void destroy() {
+        closeAll();
+    }
+
+    private Managed managed(String name) {
+        return connections.computeIfAbsent(name, this::create);
+    }
+
+    private Managed create(String name) {
+        ConnectionSettings settings = config.settings(name);
+        ProxyListeners proxyListeners = new ProxyListeners();
+        PersistentConnection.Builder builder = PersistentConnection.builder(settings)
+                .listener(new CdiEvents(events, name))
+                .listener(proxyListeners);
+        Instance<AddressResolver> resolver = resolvers.select(Persistent.Literal.of(name));
+        if (resolver.isResolvable()) {
+            builder.addressResolver(resolver.get());
+        }
+        PersistentConnection holder = builder.build();
+        LOG.log(Level.INFO, "Connection '" + name + "': " + settings.displayUri() + (settings.eager() ? "" : " (lazy)")
+                + (resolver.isResolvable() ? ", addresses from " + resolver.get().getClass().getName() : ""));
+        return new Managed(holder, ConnectionProxy.create(holder, proxyListeners));
+    }
+
+    private void closeAll() {
+        List<PersistentConnection> closing = holders();
+        closing.forEach(PersistentConnection::close);
+        for (PersistentConnection holder : closing) {
+            Duration limit = holder.settings().connectionTimeout().plus(CLOSE_GRACE);
+            try {
+                holder.closeFinished().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Connection '" + holder.name() + "' did not finish closing within "
+                        + limit.toMillis() + " ms", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tether.internal.cdi;
+
+import com.rabbitmq.client.Connection;
+import dev.tether.ConnectionSettings;
+import dev.tether.Persistent;
+import dev.tether.PersistentConnection;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.build.compatible.spi.BeanInfo;
+import jakarta.enterprise.inject.build.compatible.spi.BuildCompatibleExtension;
+import jakarta.enterprise.inject.build.compatible.spi.InjectionPointInfo;
+import jakarta.enterprise.inject.build.compatible.spi.Parameters;
+import jakarta.enterprise.inject.build.compatible.spi.Registration;
+import jakarta.enterprise.inject.build.compatible.spi.Synthesis;
+import jakarta.enterprise.inject.build.compatible.spi.SyntheticBeanCreator;
+import jakarta.enterprise.inject.build.compatible.spi.SyntheticComponents;
+import jakarta.enterprise.lang.model.AnnotationInfo;
+import jakarta.enterprise.lang.model.types.Type;
+import jakarta.inject.Provider;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Registers, for every name used at a {@code @Persistent} injection point of type
+ * {@link Connection} or {@link PersistentConnection} (also inside {@code Instance<>} and
+ * {@code Provider<>}), one synthetic bean of each type with the qualifier {@code @Persistent(name)}.
+ * A build compatible extension, so it runs in CDI Lite (Quarkus) and, through Weld's translator,
+ * in CDI Full (Open Liberty, Payara, WildFly, Weld SE).
+ */
+public class TetherExtension implements BuildCompatibleExtension {
+
+    private static final String CONNECTION = Connection.class.getName();
+    private static final String HOLDER = PersistentConnection.class.getName();
+    private static final Set<String> WRAPPERS = Set.of(Instance.class.getName(), Provider.class.getName());
+
+    private final Set<String> connectionNames = new TreeSet<>();
+
+    /** Collects the names of one bean's injection points. */
+    @Registration(types = Object.class)
+    public void collect(BeanInfo bean) {
+        for (InjectionPointInfo injectionPoint : bean.injectionPoints()) {
+            if (isManagedType(injectionPoint.type())) {
+                for (AnnotationInfo qualifier : injectionPoint.qualifiers()) {
+                    if (qualifier.name().equals(Persistent.class.getName())) {
+                        connectionNames.add(qualifier.hasMember("value")
+                                ? qualifier.value().asString()
+                                : ConnectionSettings.DEFAULT_NAME);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Registers the beans. */
+    @Synthesis
+    public void register(SyntheticComponents components) {
+        for (String name : connectionNames) {
+            components.addBean(Connection.class).type(Connection.class).qualifier(Persistent.Literal.of(name))
+                    .scope(Dependent.class).withParam("name", name).createWith(ProxyCreator.class);
+            components.addBean(PersistentConnection.class).type(PersistentConnection.class)
+                    .qualifier(Persistent.Literal.of(name)).scope(Dependent.class).withParam("name", name)
+                    .createWith(HolderCreator.class);
+        }
+        components.addBean(ConnectionNames.class).type(ConnectionNames.class).scope(Dependent.class)
+                .withParam("names", connectionNames.toArray(String[]::new)).createWith(NamesCreator.class);
+    }
+
+    private static boolean isManagedType(Type type) {
+        if (type.isClass()) {
+            String name = type.asClass().declaration().name();
+            return name.equals(CONNECTION) || name.equals(HOLDER);
+        }
+        if (type.isParameterizedType() && WRAPPERS.contains(type.asParameterizedType().declaration().name())) {
+            return type.asParameterizedType().typeArguments().stream().anyMatch(TetherExtension::isManagedType);
+        }
+        return false;
+    }
+
+    /** Creates the {@code @Persistent(name) Connection} proxy. */
+    public static final class ProxyCreator implements SyntheticBeanCreator<Connection> {
+        @Override
+        public Connection create(Instance<Object> lookup, Parameters params) {
+            return lookup.select(ConnectionRegistry.class).get().proxy(params.get("name", String.class));
+        }
+    }
+
+    /** Creates the {@code @Persistent(name) PersistentConnection} holder. */
+    public static final class HolderCreator implements SyntheticBeanCreator<PersistentConnection> {
+        @Override
+        public PersistentConnection create(Instance<Object> lookup, Parameters params) {
+            return lookup.select(ConnectionRegistry.class).get().holder(params.get("name", String.class));
+        }
+    }
+
+    /** Creates the {@link ConnectionNames}. */
+    public static final class NamesCreator implements SyntheticBeanCreator<ConnectionNames> {
+        @Override
+        public ConnectionNames create(Instance<Object> lookup, Parameters params) {
+            return new ConnectionNames(Set.of(params.get("names", String[].class)));
+        }
+    }
+}

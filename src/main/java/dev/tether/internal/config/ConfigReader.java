@@ -1,0 +1,191 @@
+package dev.tether.internal.config;
+
+import static dev.tether.ConfigKeys.PREFIX;
+
+import dev.tether.Backoff;
+import dev.tether.ConfigKeys;
+import dev.tether.ConnectionSettings;
+import dev.tether.internal.Check;
+import dev.tether.internal.Durations;
+import dev.tether.internal.InvalidSettingException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
+
+/**
+ * Builds {@link ConnectionSettings} from MicroProfile Config: {@code tether.<name>.<key>}, then
+ * {@code tether.<key>}, then the built-in default. Every problem names the config key that
+ * supplied the value and says why, never repeating a password.
+ */
+public final class ConfigReader {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
+    private final Config config;
+
+    /** @param config the application's configuration */
+    public ConfigReader(Config config) {
+        this.config = config;
+    }
+
+    /** @return the names that have at least one {@code tether.<name>.<key>} */
+    public Set<String> configuredNames() {
+        Set<String> names = new TreeSet<>();
+        for (String property : config.getPropertyNames()) {
+            String name = nameOf(property);
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** @return the keys under {@code tether.} that mean nothing (typos), sorted */
+    public List<String> unknownKeys() {
+        Set<String> unknown = new TreeSet<>();
+        for (String property : config.getPropertyNames()) {
+            if (property.startsWith(PREFIX) && !ConfigKeys.CONNECTION_KEYS.contains(property.substring(PREFIX.length()))
+                    && nameOf(property) == null) {
+                unknown.add(property);
+            }
+        }
+        return List.copyOf(unknown);
+    }
+
+    /**
+     * Reads one connection's settings.
+     *
+     * @param name the connection's name
+     * @return the settings
+     * @throws InvalidConfigurationException listing every invalid key
+     */
+    public ConnectionSettings settings(String name) {
+        List<String> problems = new ArrayList<>();
+        ConnectionSettings.Builder builder = ConnectionSettings.builder(name);
+        for (String key : ConfigKeys.CONNECTION_KEYS) {
+            String source = sourceKey(name, key);
+            if (source == null || key.startsWith("backoff.")) {
+                continue;
+            }
+            try {
+                apply(builder, key, source, value(source));
+            } catch (InvalidSettingException e) {
+                problems.add(problem(source, e.reason()));
+            }
+        }
+        try {
+            builder.backoff(backoff(name));
+        } catch (InvalidSettingException e) {
+            problems.add(problem(keyFor(name, e.key()), e.reason()));
+        }
+        if (problems.isEmpty()) {
+            try {
+                return builder.build();
+            } catch (InvalidSettingException e) {
+                problems.add(problem(keyFor(name, e.key()), e.reason()));
+            }
+        }
+        throw new InvalidConfigurationException(problems);
+    }
+
+    private static void apply(ConnectionSettings.Builder builder, String key, String source, String value) {
+        switch (key) {
+            case ConfigKeys.URI -> builder.uri(value);
+            case ConfigKeys.ADDRESSES -> builder.addresses(value);
+            case ConfigKeys.USERNAME -> builder.username(value);
+            case ConfigKeys.PASSWORD -> builder.password(value);
+            case ConfigKeys.VIRTUAL_HOST -> builder.virtualHost(value);
+            case ConfigKeys.CLIENT_NAME -> builder.clientName(value);
+            case ConfigKeys.CONNECTION_TIMEOUT -> builder.connectionTimeout(Durations.parse(key, value));
+            case ConfigKeys.HEARTBEAT -> builder.heartbeat(Durations.parse(key, value));
+            case ConfigKeys.AWAIT_TIMEOUT -> builder.awaitTimeout(Durations.parse(key, value));
+            case ConfigKeys.EAGER -> builder.eager(bool(key, value));
+            case ConfigKeys.TLS_VERIFY_HOSTNAME -> builder.verifyHostname(bool(key, value));
+            default -> throw new IllegalStateException("unhandled key " + source);
+        }
+    }
+
+    private Backoff backoff(String name) {
+        Backoff defaults = Backoff.DEFAULT;
+        return new Backoff(
+                duration(name, ConfigKeys.BACKOFF_INITIAL, defaults.initial()),
+                duration(name, ConfigKeys.BACKOFF_MAX, defaults.max()),
+                number(name, ConfigKeys.BACKOFF_MULTIPLIER, defaults.multiplier()),
+                number(name, ConfigKeys.BACKOFF_JITTER, defaults.jitter()),
+                duration(name, ConfigKeys.BACKOFF_REFUSED_MAX, defaults.refusedMax()));
+    }
+
+    private Duration duration(String name, String key, Duration fallback) {
+        String source = sourceKey(name, key);
+        return source == null ? fallback : Durations.parse(key, value(source));
+    }
+
+    private double number(String name, String key, double fallback) {
+        String source = sourceKey(name, key);
+        if (source == null) {
+            return fallback;
+        }
+        String value = value(source).trim();
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw Check.invalid(key, "'" + value + "' is not a number");
+        }
+    }
+
+    private static boolean bool(String key, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw Check.invalid(key, "'" + value + "' is not true or false");
+        };
+    }
+
+    /** @return the config key that holds a value for this connection's key, or {@code null} */
+    private String sourceKey(String name, String key) {
+        String named = PREFIX + name + "." + key;
+        if (present(named)) {
+            return named;
+        }
+        String global = PREFIX + key;
+        return present(global) ? global : null;
+    }
+
+    /** @return the key to name in an error: the one that supplied the value, else the named one */
+    private String keyFor(String name, String key) {
+        String source = sourceKey(name, key);
+        return source != null ? source : PREFIX + (ConnectionSettings.DEFAULT_NAME.equals(name) ? "" : name + ".") + key;
+    }
+
+    private boolean present(String key) {
+        return config.getConfigValue(key).getRawValue() != null;
+    }
+
+    private String value(String key) {
+        ConfigValue value = config.getConfigValue(key);
+        return value.getValue() != null ? value.getValue() : value.getRawValue();
+    }
+
+    private static String problem(String key, String reason) {
+        return "'" + key + "' " + reason;
+    }
+
+    private static String nameOf(String property) {
+        if (!property.startsWith(PREFIX)) {
+            return null;
+        }
+        String rest = property.substring(PREFIX.length());
+        int dot = rest.indexOf('.');
+        if (dot <= 0 || !ConfigKeys.CONNECTION_KEYS.contains(rest.substring(dot + 1))) {
+            return null;
+        }
+        String name = rest.substring(0, dot);
+        return NAME.matcher(name).matches() ? name : null;
+    }
+}

@@ -1,0 +1,2 @@
+/** Reading Tether's MicroProfile Config keys: private API, no compatibility promise. */
+package dev.tether.internal.config;

@@ -20,7 +20,7 @@ import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,7 +97,7 @@ public class ConnectionRegistry {
         if (injectedNames.isResolvable()) {
             names.addAll(injectedNames.get().names());
         }
-        List<String> problems = new ArrayList<>();
+        Set<String> problems = new LinkedHashSet<>(); // names falling back to one bad global key report it once
         for (String name : names) {
             try {
                 config.settings(name);

@@ -117,7 +117,8 @@ class ProxyTest {
         assertTrue(failure.getMessage().contains("REFUSED"), failure.getMessage());
 
         proxy.refuse(false);
-        assertTrue(client.connection.createChannel().isOpen(), "a call waits for the connection to come back");
+        client.holder.await(Duration.ofSeconds(10));
         assertTrue(client.connection.isOpen());
+        assertTrue(client.connection.createChannel().isOpen(), "usable again once the holder reconnected");
     }
 }

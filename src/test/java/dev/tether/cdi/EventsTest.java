@@ -3,6 +3,7 @@ package dev.tether.cdi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Channel;
@@ -147,6 +148,7 @@ class EventsTest {
                 channel.queueDelete(QUEUE);
             }
             proxy.refuse(true);
+            assertRefused(proxy.port());
             proxy.cut();
             events.await("events", ConnectFailed.class, 2);
             publishWhileBlocked("after a reconnect");
@@ -154,6 +156,11 @@ class EventsTest {
         } finally {
             proxy.refuse(true);
         }
+    }
+
+    private static void assertRefused(int port) {
+        assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", port).close(),
+                "the proxy must refuse before the connection is cut");
     }
 
     private void publishWhileBlocked(String text) throws Exception {

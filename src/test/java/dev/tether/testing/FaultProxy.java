@@ -45,6 +45,7 @@ public final class FaultProxy implements AutoCloseable {
 
     // guarded by lock
     private ServerSocket server;
+    private Thread acceptor;
     private int port;
     private boolean blackHole;
     private boolean closed;
@@ -122,6 +123,7 @@ public final class FaultProxy implements AutoCloseable {
      * @throws UncheckedIOException if the port cannot be bound again
      */
     public void refuse(boolean on) {
+        Thread ending = null;
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("proxy is closed");
@@ -129,9 +131,13 @@ public final class FaultProxy implements AutoCloseable {
             if (on && server != null) {
                 closeQuietly(server);
                 server = null;
+                ending = acceptor;
             } else if (!on && server == null) {
                 listen(port);
             }
+        }
+        if (ending != null) {
+            awaitEnd(ending); // refusing only once the accepting thread is gone (outside the lock it may need)
         }
     }
 
@@ -218,7 +224,7 @@ public final class FaultProxy implements AutoCloseable {
         server = ss;
         port = ss.getLocalPort();
         ServerSocket listening = ss;
-        spawn("fault-proxy-" + port + "-accept", () -> acceptLoop(listening));
+        acceptor = spawn("fault-proxy-" + port + "-accept", () -> acceptLoop(listening));
     }
 
     private void acceptLoop(ServerSocket ss) {
@@ -243,12 +249,24 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** Starts a daemon thread, remembered until {@link #close()} joins it (dead ones are pruned here). */
-    private void spawn(String name, Runnable body) {
+    private Thread spawn(String name, Runnable body) {
         threads.removeIf(t -> !t.isAlive());
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         threads.add(t);
         t.start();
+        return t;
+    }
+
+    private static void awaitEnd(Thread thread) {
+        try {
+            thread.join(CLOSE_JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            throw new IllegalStateException(thread.getName() + " did not end after its socket was closed");
+        }
     }
 
     /** One proxied connection: the client's socket and, once connected, the broker's. */

@@ -46,10 +46,16 @@ public final class ConfigKeys {
     /** With TLS, whether the broker's certificate must match its host name. */
     public static final String TLS_VERIFY_HOSTNAME = "tls.verify-hostname";
 
+    /** Global only ({@code tether.health.enabled}): register the readiness check. */
+    public static final String HEALTH_ENABLED = "health.enabled";
+
     /** Every per-connection key, in the order of the README's table. */
     public static final List<String> CONNECTION_KEYS = List.of(URI, ADDRESSES, USERNAME, PASSWORD, VIRTUAL_HOST,
             CLIENT_NAME, CONNECTION_TIMEOUT, HEARTBEAT, AWAIT_TIMEOUT, BACKOFF_INITIAL, BACKOFF_MAX,
             BACKOFF_MULTIPLIER, BACKOFF_JITTER, BACKOFF_REFUSED_MAX, EAGER, TLS_VERIFY_HOSTNAME);
+
+    /** Every global-only key, read as {@code tether.<key>}. */
+    public static final List<String> GLOBAL_KEYS = List.of(HEALTH_ENABLED);
 
     private ConfigKeys() {
     }

@@ -6,10 +6,15 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
+import com.rabbitmq.client.SocketConfigurators;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 
@@ -33,9 +38,28 @@ final class ConnectionOpener {
     }
 
     private final RandomGenerator random;
+    private final AtomicReference<Socket> inFlight = new AtomicReference<>();
+    private final BooleanSupplier cancelled;
 
-    ConnectionOpener(RandomGenerator random) {
+    /**
+     * @param random the shuffle's random source
+     * @param cancelled whether the holder is closed: an attempt starting after that fails at once
+     */
+    ConnectionOpener(RandomGenerator random, BooleanSupplier cancelled) {
         this.random = random;
+        this.cancelled = cancelled;
+    }
+
+    /** Closes the socket of the attempt in progress, if any, so that it fails at once (on close). */
+    void abortInFlight() {
+        Socket socket = inFlight.getAndSet(null);
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the attempt fails either way
+            }
+        }
     }
 
     /**
@@ -72,6 +96,8 @@ final class ConnectionOpener {
                 return new Opened(factory.newConnection(List.of(target), settings.clientName()), target);
             } catch (Exception e) {
                 worst = moreTelling(worst, new Failed(target, e, FailureClassifier.classify(e)));
+            } finally {
+                inFlight.set(null);
             }
         }
         return worst;
@@ -95,8 +121,14 @@ final class ConnectionOpener {
         }
     }
 
-    private static ConnectionFactory factory(ConnectionSettings settings) throws GeneralSecurityException {
+    private ConnectionFactory factory(ConnectionSettings settings) throws GeneralSecurityException {
         ConnectionFactory factory = new ConnectionFactory();
+        factory.setSocketConfigurator(SocketConfigurators.defaultConfigurator().andThen(socket -> {
+            inFlight.set(socket);
+            if (cancelled.getAsBoolean()) { // close() may have looked for a socket just before this one
+                throw new IOException("closed");
+            }
+        }));
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
         factory.setExceptionHandler(QuietConnectionErrors.INSTANCE);

@@ -52,7 +52,7 @@ final class Reconnector {
         this.clock = clock;
         this.scheduler = scheduler;
         this.policy = new ReconnectPolicy(random);
-        this.opener = new ConnectionOpener(random);
+        this.opener = new ConnectionOpener(random, state::isClosed);
         this.name = state.name();
         this.log = new OutageLog(name);
         this.downSince = clock.instant();
@@ -83,6 +83,7 @@ final class Reconnector {
 
     /** Finishes closing on the holder's thread: no more attempts, the live connection closed, {@code Closed} fired. */
     CompletableFuture<Void> close() {
+        opener.abortInFlight(); // a hanging handshake must not hold up the close for connection-timeout
         if (!submit(this::finishClose)) {
             closeFinished.complete(null);
         }
@@ -148,6 +149,9 @@ final class Reconnector {
     }
 
     private void onFailed(ConnectionOpener.Failed failed) {
+        if (state.isClosed()) {
+            return; // typically the attempt close() aborted: no failure to report, no retry
+        }
         failures++;
         Duration delay = policy.delayAfter(failures, failed.kind(), state.settings().backoff());
         ConnectionEvent.ConnectFailed event = new ConnectionEvent.ConnectFailed(name, clock.instant(),

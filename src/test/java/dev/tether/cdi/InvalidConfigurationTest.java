@@ -54,7 +54,8 @@ class InvalidConfigurationTest {
                 bad("tether.orders.backoff.jitter", "-0.1"),
                 bad("tether.backoff.refused-max", "PT-1S"),
                 bad("tether.eager", "yes"),
-                bad("tether.orders.tls.verify-hostname", "maybe"));
+                bad("tether.orders.tls.verify-hostname", "maybe"),
+                bad("tether.health.enabled", "maybe"));
     }
 
     private static Arguments bad(String key, String value) {

@@ -104,6 +104,23 @@ class HolderCloseTest {
     }
 
     @Test
+    void closeCutsAHangingAttemptShortInsteadOfWaitingForTheConnectionTimeout(QpidBroker broker) throws Exception {
+        try (dev.tether.testing.FaultProxy silent = dev.tether.testing.FaultProxy.start(broker.port())) {
+            silent.blackHole(true);
+            ConnectionSettings settings = ConnectionSettings.builder("hanging").uri(silent.uri())
+                    .connectionTimeout(Duration.ofSeconds(60)).build();
+            ConnectionHolder holder = Holders.real(settings, events);
+            Await.until("the attempt to hang in the black hole", Duration.ofSeconds(5),
+                    () -> silent.acceptedConnections() == 1);
+
+            holder.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+            assertEquals(List.of("Connecting", "Closed"), events.names(), "no failure reported for the aborted attempt");
+            dev.tether.testing.ThreadLeaks.awaitNone("tether-hanging", Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void closeOnTheRealSchedulerEndsTheHolderThread(QpidBroker broker) throws Exception {
         ConnectionSettings settings = ConnectionSettings.builder("closing").uri(broker.uri()).build();
         ConnectionHolder holder = Holders.real(settings, events);

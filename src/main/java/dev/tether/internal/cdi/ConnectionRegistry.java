@@ -98,6 +98,11 @@ public class ConnectionRegistry {
             names.addAll(injectedNames.get().names());
         }
         Set<String> problems = new LinkedHashSet<>(); // names falling back to one bad global key report it once
+        try {
+            config.healthEnabled();
+        } catch (InvalidConfigurationException e) {
+            problems.addAll(e.problems());
+        }
         for (String name : names) {
             try {
                 config.settings(name);

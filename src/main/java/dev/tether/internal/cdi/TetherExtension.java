@@ -8,6 +8,8 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.build.compatible.spi.BeanInfo;
 import jakarta.enterprise.inject.build.compatible.spi.BuildCompatibleExtension;
+import jakarta.enterprise.inject.build.compatible.spi.Discovery;
+import jakarta.enterprise.inject.build.compatible.spi.ScannedClasses;
 import jakarta.enterprise.inject.build.compatible.spi.InjectionPointInfo;
 import jakarta.enterprise.inject.build.compatible.spi.Parameters;
 import jakarta.enterprise.inject.build.compatible.spi.Registration;
@@ -34,6 +36,17 @@ public class TetherExtension implements BuildCompatibleExtension {
     private static final Set<String> WRAPPERS = Set.of(Instance.class.getName(), Provider.class.getName());
 
     private final Set<String> connectionNames = new TreeSet<>();
+
+    /**
+     * Adds the readiness check when MicroProfile Health is on the class path and
+     * {@code tether.health.enabled} is not {@code false}.
+     */
+    @Discovery
+    public void health(ScannedClasses classes) {
+        if (HealthSupport.enabled()) {
+            classes.add(HealthSupport.CHECK);
+        }
+    }
 
     /** Collects the names of one bean's injection points. */
     @Registration(types = Object.class)

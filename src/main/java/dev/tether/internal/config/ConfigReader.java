@@ -50,12 +50,31 @@ public final class ConfigReader {
     public List<String> unknownKeys() {
         Set<String> unknown = new TreeSet<>();
         for (String property : config.getPropertyNames()) {
-            if (property.startsWith(PREFIX) && !ConfigKeys.CONNECTION_KEYS.contains(property.substring(PREFIX.length()))
+            String key = property.startsWith(PREFIX) ? property.substring(PREFIX.length()) : null;
+            if (key != null && !ConfigKeys.CONNECTION_KEYS.contains(key) && !ConfigKeys.GLOBAL_KEYS.contains(key)
                     && nameOf(property) == null) {
                 unknown.add(property);
             }
         }
         return List.copyOf(unknown);
+    }
+
+    /**
+     * Reads {@code tether.health.enabled}.
+     *
+     * @return whether the readiness check is wanted (default {@code true})
+     * @throws InvalidConfigurationException when the value is not true or false
+     */
+    public boolean healthEnabled() {
+        String key = PREFIX + ConfigKeys.HEALTH_ENABLED;
+        if (!present(key)) {
+            return true;
+        }
+        try {
+            return bool(ConfigKeys.HEALTH_ENABLED, value(key));
+        } catch (InvalidSettingException e) {
+            throw new InvalidConfigurationException(List.of(problem(key, e.reason())));
+        }
     }
 
     /**

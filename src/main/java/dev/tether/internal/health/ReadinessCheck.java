@@ -1,0 +1,81 @@
+package dev.tether.internal.health;
+
+import com.rabbitmq.client.Address;
+import dev.tether.ConnectionEvent;
+import dev.tether.ConnectionState;
+import dev.tether.ConnectionStatus;
+import dev.tether.PersistentConnection;
+import dev.tether.internal.cdi.ConnectionRegistry;
+import jakarta.inject.Inject;
+import java.util.Comparator;
+import java.util.List;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness: UP when every connection is {@code CONNECTED}. Reads the holders' cached status only,
+ * so a probe does no I/O, never hangs and costs the broker nothing. Data per connection, under
+ * {@code <name>.}: state, since, address and virtual host (never credentials), attempts in the
+ * current outage, last failure (kind and message, the password masked), blocked. Never throws: a
+ * failure of the check itself is DOWN with an {@code error}.
+ *
+ * <p>No bean-defining annotation: {@code TetherExtension} registers it only when MicroProfile
+ * Health is present and {@code tether.health.enabled} is not {@code false}.
+ */
+@Readiness
+public class ReadinessCheck implements HealthCheck {
+
+    /** The check's name in the health response. */
+    public static final String NAME = "tether";
+
+    private final ConnectionRegistry registry;
+
+    @Inject
+    ReadinessCheck(ConnectionRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        try {
+            HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
+            boolean up = true;
+            List<PersistentConnection> holders = registry.holders().stream()
+                    .sorted(Comparator.comparing(PersistentConnection::name)).toList();
+            for (PersistentConnection holder : holders) {
+                up &= holder.state() == ConnectionState.CONNECTED;
+                describe(holder, response);
+            }
+            return response.status(up).build();
+        } catch (RuntimeException e) {
+            return HealthCheckResponse.named(NAME).down().withData("error", e.getClass().getName()).build();
+        }
+    }
+
+    private static void describe(PersistentConnection holder, HealthCheckResponseBuilder response) {
+        ConnectionStatus status = holder.status();
+        String prefix = holder.name() + ".";
+        Address address = status.address() != null ? status.address() : holder.settings().addresses().get(0);
+        response.withData(prefix + "state", status.state().name())
+                .withData(prefix + "since", status.since().toString())
+                .withData(prefix + "address", address.getHost() + ":" + address.getPort())
+                .withData(prefix + "virtual-host", holder.settings().virtualHost())
+                .withData(prefix + "attempts", status.attempts())
+                .withData(prefix + "blocked", status.blocked());
+        if (status.blocked()) {
+            response.withData(prefix + "blocked-reason", status.blockedReason());
+        }
+        ConnectionEvent.ConnectFailed failure = status.lastFailure();
+        if (failure != null) {
+            response.withData(prefix + "last-failure", mask(failure.describe(), holder.settings().password()))
+                    .withData(prefix + "last-failure-at", failure.at().toString());
+        }
+    }
+
+    /** Defence in depth: no client message holds the password, but never let one through. */
+    private static String mask(String text, String password) {
+        return password == null || password.isEmpty() ? text : text.replace(password, "****");
+    }
+}

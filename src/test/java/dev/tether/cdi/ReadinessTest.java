@@ -1,0 +1,109 @@
+package dev.tether.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.internal.cdi.ConnectionRegistry;
+import dev.tether.testing.Await;
+import dev.tether.testing.FaultProxy;
+import dev.tether.testing.QpidBroker;
+import io.smallrye.health.SmallRyeHealth;
+import io.smallrye.health.AsyncHealthCheckFactory;
+import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.health.registry.HealthRegistries;
+import jakarta.json.JsonObject;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.Test;
+
+/** The readiness check through SmallRye Health's real reporter, as a /health/ready probe sees it. */
+class ReadinessTest {
+
+    private static final String SECRET = "H3alth-S3cret";
+
+    private static SmallRyeHealth ready(WeldContainer container) {
+        return container.select(SmallRyeHealthReporter.class).get().getReadiness();
+    }
+
+    private static JsonObject tether(SmallRyeHealth health) {
+        return health.getPayload().getJsonArray("checks").stream().map(JsonObject.class::cast)
+                .filter(check -> check.getString("name").equals("tether")).findFirst()
+                .orElseThrow(() -> new AssertionError("no tether check in " + health.getPayload()));
+    }
+
+    private static String json(SmallRyeHealth health) {
+        StringWriter out = new StringWriter();
+        jakarta.json.Json.createWriter(out).write(health.getPayload());
+        return out.toString();
+    }
+
+    @Test
+    void upWithEachConnectionsDataWhenEveryConnectionIsConnected() throws Exception {
+        try (QpidBroker broker = QpidBroker.start();
+                var config = TetherCdi.config(Map.of("tether.uri", broker.uri().replace("guest:guest", "guest:guest"),
+                        "tether.orders.client-name", "orders"));
+                WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class, HealthRegistries.class).initialize()) {
+            container.select(ConnectionRegistry.class).get().holder("orders").await(Duration.ofSeconds(10));
+            SmallRyeHealth health = ready(container);
+            assertFalse(health.isDown(), json(health));
+            assertEquals("UP", health.getPayload().getString("status"));
+            JsonObject data = tether(health).getJsonObject("data");
+            assertEquals("CONNECTED", data.getString("orders.state"));
+            assertEquals("127.0.0.1:" + broker.port(), data.getString("orders.address"));
+            assertEquals("/", data.getString("orders.virtual-host"));
+            assertEquals(0, data.getInt("orders.attempts"));
+            assertFalse(data.getBoolean("orders.blocked"));
+        }
+    }
+
+    @Test
+    void downWithTheClassifiedFailureAndNoPasswordWhileAConnectionIsDown() {
+        try (QpidBroker broker = QpidBroker.start();
+                var config = TetherCdi.config(Map.of("tether.uri", broker.uri(), "tether.orders.password", SECRET,
+                        "tether.orders.uri", "amqp://app:" + SECRET + "@127.0.0.1:" + broker.port()));
+                WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class, HealthRegistries.class).initialize()) {
+            Await.until("a failed attempt", Duration.ofSeconds(10), () -> container.select(ConnectionRegistry.class)
+                    .get().holder("orders").status().lastFailure() != null);
+            SmallRyeHealth health = ready(container);
+            assertTrue(health.isDown());
+            JsonObject data = tether(health).getJsonObject("data");
+            assertEquals("CONNECTING", data.getString("orders.state"));
+            assertTrue(data.getString("orders.last-failure").startsWith("AUTHENTICATION"), data.toString());
+            assertTrue(data.getInt("orders.attempts") >= 1);
+            assertFalse(json(health).contains(SECRET), json(health));
+        }
+    }
+
+    @Test
+    void aProbeReadsCachedStateAndAnswersWhileAnAttemptHangs() {
+        try (QpidBroker broker = QpidBroker.start(); FaultProxy silent = FaultProxy.start(broker.port())) {
+            silent.blackHole(true);
+            try (var config = TetherCdi.config(Map.of("tether.uri", silent.uri(), "tether.connection-timeout", "60s",
+                    "tether.x.client-name", "x"));
+                    WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class, HealthRegistries.class).initialize()) {
+                Await.until("the attempt to reach the black hole", Duration.ofSeconds(5),
+                        () -> silent.acceptedConnections() >= 1);
+                SmallRyeHealth health = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> ready(container),
+                        "the probe waited for the hanging attempt");
+                assertTrue(health.isDown());
+                assertEquals("CONNECTING", tether(health).getJsonObject("data").getString("x.state"));
+                container.select(ConnectionRegistry.class).get().holder("x").close();
+            }
+        }
+    }
+
+    @Test
+    void healthEnabledFalseRemovesTheCheck() {
+        try (QpidBroker broker = QpidBroker.start();
+                var config = TetherCdi.config(Map.of("tether.uri", broker.uri(), "tether.health.enabled", "false"));
+                WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class, HealthRegistries.class).initialize()) {
+            SmallRyeHealth health = ready(container);
+            assertTrue(health.getPayload().getJsonArray("checks").stream().map(JsonObject.class::cast)
+                    .noneMatch(check -> check.getString("name").equals("tether")), json(health));
+        }
+    }
+}

@@ -40,6 +40,7 @@ public final class DevBroker {
         quietLogger("org.apache.qpid", "warn");
         quietLogger("qpid.message", "info"); // Qpid's operational log: connections opened and closed
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
 
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 5673;
         Path workDir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("tether-dev-broker-");

@@ -46,13 +46,30 @@ public final class ConfigKeys {
     /** With TLS, whether the broker's certificate must match its host name. */
     public static final String TLS_VERIFY_HOSTNAME = "tls.verify-hostname";
 
+    /** Store of trusted CAs (instead of the JVM's default). */
+    public static final String TLS_TRUST_STORE = "tls.trust-store";
+    /** Password of the trust store. */
+    public static final String TLS_TRUST_STORE_PASSWORD = "tls.trust-store-password";
+    /** Type of the trust store: PKCS12 or JKS. */
+    public static final String TLS_TRUST_STORE_TYPE = "tls.trust-store-type";
+    /** The client's key and certificate, for mutual TLS. */
+    public static final String TLS_KEY_STORE = "tls.key-store";
+    /** Password of the key store. */
+    public static final String TLS_KEY_STORE_PASSWORD = "tls.key-store-password";
+    /** Type of the key store: PKCS12 or JKS. */
+    public static final String TLS_KEY_STORE_TYPE = "tls.key-store-type";
+    /** Enabled TLS protocols, comma-separated. */
+    public static final String TLS_PROTOCOLS = "tls.protocols";
+
     /** Global only ({@code tether.health.enabled}): register the readiness check. */
     public static final String HEALTH_ENABLED = "health.enabled";
 
     /** Every per-connection key, in the order of the README's table. */
     public static final List<String> CONNECTION_KEYS = List.of(URI, ADDRESSES, USERNAME, PASSWORD, VIRTUAL_HOST,
             CLIENT_NAME, CONNECTION_TIMEOUT, HEARTBEAT, AWAIT_TIMEOUT, BACKOFF_INITIAL, BACKOFF_MAX,
-            BACKOFF_MULTIPLIER, BACKOFF_JITTER, BACKOFF_REFUSED_MAX, EAGER, TLS_VERIFY_HOSTNAME);
+            BACKOFF_MULTIPLIER, BACKOFF_JITTER, BACKOFF_REFUSED_MAX, EAGER, TLS_VERIFY_HOSTNAME, TLS_TRUST_STORE,
+            TLS_TRUST_STORE_PASSWORD, TLS_TRUST_STORE_TYPE, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE,
+            TLS_PROTOCOLS);
 
     /** Every global-only key, read as {@code tether.<key>}. */
     public static final List<String> GLOBAL_KEYS = List.of(HEALTH_ENABLED);

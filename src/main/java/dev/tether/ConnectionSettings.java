@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param virtualHost the virtual host, {@code /} by default
  * @param tls whether to use TLS ({@code amqps://})
  * @param verifyHostname with TLS, whether the broker's certificate must match its host name
+ * @param tlsOptions with TLS, the trust store, key store (mutual TLS) and protocols
  * @param clientName the connection name shown in RabbitMQ's management UI
  * @param connectionTimeout the limit for the TCP connect and for the broker's first handshake frame; a
  *     broker that stalls later in the handshake is given up after at most twice this
@@ -37,7 +38,8 @@ import java.util.regex.Pattern;
  * @param eager whether to connect at once rather than on first use
  */
 public record ConnectionSettings(String name, List<Address> addresses, String username, String password,
-        String virtualHost, boolean tls, boolean verifyHostname, String clientName, Duration connectionTimeout,
+        String virtualHost, boolean tls, boolean verifyHostname, TlsOptions tlsOptions, String clientName,
+        Duration connectionTimeout,
         Duration heartbeat, Duration awaitTimeout, Backoff backoff, boolean eager) {
 
     /** The name of the connection used when none is given. */
@@ -72,6 +74,11 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
         Check.notBlank("username", username);
         Check.present("password", password);
         Check.present("virtual-host", virtualHost);
+        Check.present("tls", tlsOptions);
+        if (!tls && tlsOptions.hasStores()) {
+            throw Check.invalid(tlsOptions.trustStore() != null ? "tls.trust-store" : "tls.key-store",
+                    "is set but the connection does not use TLS (use an amqps:// URI)");
+        }
         Check.notBlank("client-name", clientName);
         Check.positiveAtMost("connection-timeout", connectionTimeout, Duration.ofMillis(Integer.MAX_VALUE / 2));
         Check.positiveAtMost("heartbeat", heartbeat, Duration.ofSeconds(65535));
@@ -104,6 +111,13 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
         builder.virtualHost = virtualHost;
         builder.tls = tls;
         builder.verifyHostname = verifyHostname;
+        builder.trustStore = tlsOptions.trustStore();
+        builder.trustStorePassword = tlsOptions.trustStorePassword();
+        builder.trustStoreType = tlsOptions.trustStoreType();
+        builder.keyStore = tlsOptions.keyStore();
+        builder.keyStorePassword = tlsOptions.keyStorePassword();
+        builder.keyStoreType = tlsOptions.keyStoreType();
+        builder.tlsProtocols = tlsOptions.protocols();
         builder.clientName = clientName;
         builder.connectionTimeout = connectionTimeout;
         builder.heartbeat = heartbeat;
@@ -125,7 +139,7 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
     public String toString() {
         return "ConnectionSettings[name=" + name + ", addresses=" + addresses + ", username=" + username
                 + ", password=****, virtualHost=" + virtualHost + ", tls=" + tls + ", verifyHostname="
-                + verifyHostname + ", clientName=" + clientName + ", connectionTimeout=" + connectionTimeout
+                + verifyHostname + ", tlsOptions=" + tlsOptions + ", clientName=" + clientName + ", connectionTimeout=" + connectionTimeout
                 + ", heartbeat=" + heartbeat + ", awaitTimeout=" + awaitTimeout + ", backoff=" + backoff
                 + ", eager=" + eager + "]";
     }
@@ -142,6 +156,13 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
         private String virtualHost = "/";
         private boolean tls;
         private boolean verifyHostname = true;
+        private String trustStore;
+        private String trustStorePassword;
+        private String trustStoreType = TlsOptions.DEFAULT.trustStoreType();
+        private String keyStore;
+        private String keyStorePassword;
+        private String keyStoreType = TlsOptions.DEFAULT.keyStoreType();
+        private List<String> tlsProtocols = TlsOptions.DEFAULT.protocols();
         private String clientName;
         private Duration connectionTimeout = Duration.ofSeconds(10);
         private Duration heartbeat = Duration.ofSeconds(10);
@@ -221,6 +242,46 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
             return this;
         }
 
+        /**
+         * @param path the store of CAs to trust instead of the JVM's default, or {@code null}
+         * @param password its password, or {@code null}
+         * @return this builder
+         */
+        public Builder trustStore(String path, String password) {
+            this.trustStore = path;
+            this.trustStorePassword = password;
+            return this;
+        }
+
+        /** @param type {@code PKCS12} (default) or {@code JKS} @return this builder */
+        public Builder trustStoreType(String type) {
+            this.trustStoreType = type;
+            return this;
+        }
+
+        /**
+         * @param path the client's key and certificate (mutual TLS), or {@code null}
+         * @param password its password, or {@code null}
+         * @return this builder
+         */
+        public Builder keyStore(String path, String password) {
+            this.keyStore = path;
+            this.keyStorePassword = password;
+            return this;
+        }
+
+        /** @param type {@code PKCS12} (default) or {@code JKS} @return this builder */
+        public Builder keyStoreType(String type) {
+            this.keyStoreType = type;
+            return this;
+        }
+
+        /** @param protocols the enabled TLS protocols, e.g. {@code List.of("TLSv1.3")} @return this builder */
+        public Builder tlsProtocols(List<String> protocols) {
+            this.tlsProtocols = protocols;
+            return this;
+        }
+
         /** @param clientName the name shown in RabbitMQ's management UI @return this builder */
         public Builder clientName(String clientName) {
             this.clientName = clientName;
@@ -272,8 +333,10 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
                     resolved.add(new Address(address.getHost(), port));
                 }
             }
+            TlsOptions tlsOptions = new TlsOptions(trustStore, trustStorePassword, trustStoreType, keyStore,
+                    keyStorePassword, keyStoreType, tlsProtocols);
             return new ConnectionSettings(name, resolved, username, password, virtualHost, tls, verifyHostname,
-                    clientName == null ? "tether-" + name : clientName, connectionTimeout, heartbeat, awaitTimeout,
+                    tlsOptions, clientName == null ? "tether-" + name : clientName, connectionTimeout, heartbeat, awaitTimeout,
                     backoff, eager);
         }
     }

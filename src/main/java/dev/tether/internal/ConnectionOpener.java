@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
+import com.rabbitmq.client.SocketConfigurator;
 import com.rabbitmq.client.SocketConfigurators;
 import java.io.IOException;
 import java.net.Socket;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Makes one connection attempt: asks for the addresses, shuffles them, and tries each in turn
@@ -84,8 +85,8 @@ final class ConnectionOpener {
         ConnectionFactory factory;
         try {
             factory = factory(settings);
-        } catch (GeneralSecurityException e) {
-            return new Failed(null, e, FailureKind.TLS);
+        } catch (GeneralSecurityException | IOException e) {
+            return new Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used
         }
         Failed worst = null;
         for (Address address : addresses) {
@@ -121,14 +122,8 @@ final class ConnectionOpener {
         }
     }
 
-    private ConnectionFactory factory(ConnectionSettings settings) throws GeneralSecurityException {
+    private ConnectionFactory factory(ConnectionSettings settings) throws GeneralSecurityException, IOException {
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setSocketConfigurator(SocketConfigurators.defaultConfigurator().andThen(socket -> {
-            inFlight.set(socket);
-            if (cancelled.getAsBoolean()) { // close() may have looked for a socket just before this one
-                throw new IOException("closed");
-            }
-        }));
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
         factory.setExceptionHandler(QuietConnectionErrors.INSTANCE);
@@ -142,12 +137,23 @@ final class ConnectionOpener {
         factory.setHandshakeTimeout(2 * timeout);
         factory.setShutdownTimeout(timeout);
         factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
+        SocketConfigurator sockets = SocketConfigurators.defaultConfigurator();
         if (settings.tls()) {
-            factory.useSslProtocol(SSLContext.getDefault());
+            // Only the socket factory: the client's useSslProtocol(context) and setSslContextFactory(...)
+            // both force host name verification on (5.37), which would ignore tls.verify-hostname=false.
+            factory.setSocketFactory(SslContexts.create(settings.tlsOptions()).getSocketFactory());
+            String[] protocols = settings.tlsOptions().protocols().toArray(String[]::new);
+            sockets = sockets.andThen(socket -> ((SSLSocket) socket).setEnabledProtocols(protocols));
             if (settings.verifyHostname()) {
-                factory.enableHostnameVerification();
+                sockets = sockets.andThen(SocketConfigurators.enableHostnameVerification());
             }
         }
+        factory.setSocketConfigurator(sockets.andThen(socket -> {
+            inFlight.set(socket);
+            if (cancelled.getAsBoolean()) { // close() may have looked for a socket just before this one
+                throw new IOException("closed");
+            }
+        }));
         return factory;
     }
 }

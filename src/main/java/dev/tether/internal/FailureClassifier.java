@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** Tells transient connection failures from misconfiguration, by walking the cause chain. */
@@ -23,6 +24,9 @@ final class FailureClassifier {
 
     private static final int ACCESS_REFUSED = AMQP.ACCESS_REFUSED;
     private static final int NOT_ALLOWED = AMQP.NOT_ALLOWED;
+    private static final java.util.regex.Pattern REJECTED_CERTIFICATE =
+            java.util.regex.Pattern.compile(
+                    "bad_certificate|certificate_required|certificate_unknown|unknown_ca|No appropriate protocol");
     /** {@code connection.open}: the broker refused the virtual host (RabbitMQ 530, Qpid 404). */
     private static final int CONNECTION_CLASS = 10;
     private static final int OPEN_METHOD = 40;
@@ -67,6 +71,9 @@ final class FailureClassifier {
         }
         if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
             return FailureKind.TLS;
+        }
+        if (t instanceof SSLHandshakeException && REJECTED_CERTIFICATE.matcher(String.valueOf(t.getMessage())).find()) {
+            return FailureKind.TLS; // our client certificate refused, or no protocol in common (tls.protocols)
         }
         if (t instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Connection.Close close) {
             boolean refusedOpen = close.getClassId() == CONNECTION_CLASS && close.getMethodId() == OPEN_METHOD;

@@ -43,7 +43,19 @@ public final class QpidBroker implements AutoCloseable {
         quietLogger("qpid");
     }
 
+    /**
+     * A TLS port: the broker's key store, and the store of CAs trusted for client certificates
+     * ({@code null}: no client certificate asked for). PKCS12, one password for both.
+     *
+     * @param keyStore the broker's key and certificate chain
+     * @param password the stores' password
+     * @param clientTrustStore the CAs trusted for client certificates, or {@code null}
+     */
+    public record Tls(Path keyStore, String password, Path clientTrustStore) {
+    }
+
     private final Path workDir;
+    private Tls tls;
     private int port;
     private SystemLauncher launcher;
     private volatile SystemConfig<?> systemConfig;
@@ -61,6 +73,20 @@ public final class QpidBroker implements AutoCloseable {
      * @return the running broker; close it when done
      */
     public static QpidBroker start() {
+        return start(null);
+    }
+
+    /**
+     * Starts a broker whose one port speaks AMQP over TLS ({@code amqps://}), on a free loopback port.
+     *
+     * @param tls the port's key store and client trust
+     * @return the running broker; close it when done
+     */
+    public static QpidBroker startTls(Tls tls) {
+        return start(tls);
+    }
+
+    private static QpidBroker start(Tls tls) {
         Path dir;
         try {
             dir = Files.createTempDirectory("tether-qpid-");
@@ -68,6 +94,7 @@ public final class QpidBroker implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         QpidBroker broker = new QpidBroker(dir);
+        broker.tls = tls;
         try {
             broker.launch(0);
         } catch (RuntimeException | Error e) {
@@ -84,6 +111,9 @@ public final class QpidBroker implements AutoCloseable {
 
     /** {@code amqp://guest:guest@127.0.0.1:<port>}. */
     public String uri() {
+        if (tls != null) {
+            return "amqps://guest:guest@127.0.0.1:" + port();
+        }
         return "amqp://guest:guest@127.0.0.1:" + port();
     }
 
@@ -161,7 +191,7 @@ public final class QpidBroker implements AutoCloseable {
     private void launch(int requestedPort) {
         Path config = workDir.resolve("initial-config.json");
         try {
-            Files.writeString(config, initialConfig(requestedPort), StandardCharsets.UTF_8);
+            Files.writeString(config, initialConfig(requestedPort, tls), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -227,12 +257,28 @@ public final class QpidBroker implements AutoCloseable {
         throw new IllegalStateException("no AMQP port in the Qpid broker model");
     }
 
-    private static String initialConfig(int port) {
+    private static String initialConfig(int port, Tls tls) {
+        String stores = "";
+        String portTls = "";
+        if (tls != null) {
+            stores = """
+                  "keystores": [ { "name": "server", "type": "FileKeyStore", "storeUrl": "%s",
+                                   "password": "%s", "keyStoreType": "PKCS12" } ],
+                  """.formatted(tls.keyStore().toUri(), tls.password());
+            portTls = "\"transports\": [\"SSL\"], \"keyStore\": \"server\",";
+            if (tls.clientTrustStore() != null) {
+                stores += """
+                  "truststores": [ { "name": "clients", "type": "FileTrustStore", "storeUrl": "%s",
+                                     "password": "%s", "trustStoreType": "PKCS12" } ],
+                  """.formatted(tls.clientTrustStore().toUri(), tls.password());
+                portTls += " \"needClientAuth\": true, \"trustStores\": [\"clients\"],";
+            }
+        }
         return """
                 {
                   "name": "tether-test-broker",
                   "modelVersion": "8.0",
-                  "authenticationproviders": [ {
+                  %s"authenticationproviders": [ {
                     "name": "plain",
                     "type": "Plain",
                     "secureOnlyMechanisms": [],
@@ -241,6 +287,7 @@ public final class QpidBroker implements AutoCloseable {
                   "ports": [ {
                     "name": "%s",
                     "port": %d,
+                    %s
                     "bindingAddress": "127.0.0.1",
                     "authenticationProvider": "plain",
                     "virtualhostaliases": [
@@ -255,7 +302,7 @@ public final class QpidBroker implements AutoCloseable {
                     "virtualHostInitialConfiguration": "{ \\"type\\": \\"Memory\\" }"
                   } ]
                 }
-                """.formatted(PORT_NAME, port);
+                """.formatted(stores, PORT_NAME, port, portTls);
     }
 
     private void deleteWorkDir() {

@@ -7,9 +7,11 @@ import dev.tether.ConfigKeys;
 import dev.tether.ConnectionSettings;
 import dev.tether.internal.Check;
 import dev.tether.internal.Durations;
+import dev.tether.internal.SslContexts;
 import dev.tether.internal.InvalidSettingException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -26,6 +28,8 @@ import org.eclipse.microprofile.config.ConfigValue;
 public final class ConfigReader {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final List<String> STORE_KEYS = List.of(ConfigKeys.TLS_TRUST_STORE,
+            ConfigKeys.TLS_TRUST_STORE_PASSWORD, ConfigKeys.TLS_KEY_STORE, ConfigKeys.TLS_KEY_STORE_PASSWORD);
 
     private final Config config;
 
@@ -87,9 +91,15 @@ public final class ConfigReader {
     public ConnectionSettings settings(String name) {
         List<String> problems = new ArrayList<>();
         ConnectionSettings.Builder builder = ConnectionSettings.builder(name);
+        String[] stores = new String[4]; // trust store, its password, key store, its password: set in pairs
         for (String key : ConfigKeys.CONNECTION_KEYS) {
             String source = sourceKey(name, key);
             if (source == null || key.startsWith("backoff.")) {
+                continue;
+            }
+            int store = STORE_KEYS.indexOf(key);
+            if (store >= 0) {
+                stores[store] = value(source);
                 continue;
             }
             try {
@@ -98,6 +108,7 @@ public final class ConfigReader {
                 problems.add(problem(source, e.reason()));
             }
         }
+        builder.trustStore(stores[0], stores[1]).keyStore(stores[2], stores[3]);
         try {
             builder.backoff(backoff(name));
         } catch (InvalidSettingException e) {
@@ -105,7 +116,9 @@ public final class ConfigReader {
         }
         if (problems.isEmpty()) {
             try {
-                return builder.build();
+                ConnectionSettings settings = builder.build();
+                SslContexts.validate(settings.tlsOptions());
+                return settings;
             } catch (InvalidSettingException e) {
                 problems.add(problem(keyFor(name, e.key()), e.reason()));
             }
@@ -126,6 +139,10 @@ public final class ConfigReader {
             case ConfigKeys.AWAIT_TIMEOUT -> builder.awaitTimeout(Durations.parse(key, value));
             case ConfigKeys.EAGER -> builder.eager(bool(key, value));
             case ConfigKeys.TLS_VERIFY_HOSTNAME -> builder.verifyHostname(bool(key, value));
+            case ConfigKeys.TLS_TRUST_STORE_TYPE -> builder.trustStoreType(value);
+            case ConfigKeys.TLS_KEY_STORE_TYPE -> builder.keyStoreType(value);
+            case ConfigKeys.TLS_PROTOCOLS -> builder.tlsProtocols(Arrays.stream(value.split(","))
+                    .map(String::trim).filter(p -> !p.isEmpty()).toList());
             default -> throw new IllegalStateException("unhandled key " + source);
         }
     }

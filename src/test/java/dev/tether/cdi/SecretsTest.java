@@ -1,0 +1,128 @@
+package dev.tether.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.ConnectionEvent;
+import dev.tether.ConnectionEvent.ConnectFailed;
+import dev.tether.ConnectionEvent.Connected;
+import dev.tether.PersistentConnection;
+import dev.tether.internal.cdi.ConnectionRegistry;
+import dev.tether.testing.Await;
+import dev.tether.testing.FaultProxy;
+import dev.tether.testing.QpidBroker;
+import io.smallrye.health.AsyncHealthCheckFactory;
+import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.health.registry.HealthRegistries;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One scenario with a distinctive password: deployment error, failed authentication, connection
+ * lost and recovered, a proxy call that waits in vain, health. Every log line (JUL and the
+ * client's SLF4J output on stderr), event, exception message and health response is scanned.
+ */
+class SecretsTest {
+
+    private static final String SECRET = "Zx9-Distinctive-P4ss";
+
+    @Test
+    void theDistinctivePasswordAppearsNowhere() throws Exception {
+        List<String> seen = new ArrayList<>();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        Logger root = Logger.getLogger("");
+        Level originalLevel = root.getLevel();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                seen.add(record.getMessage() + " " + record.getThrown());
+                for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+                    seen.add(t.toString());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        root.addHandler(capture);
+        root.setLevel(Level.ALL);
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        try (QpidBroker broker = QpidBroker.start(); FaultProxy proxy = FaultProxy.start(broker.port())) {
+            // a deployment error with the password in the URI and in the password key
+            try (var config = TetherCdi.config(Map.of("tether.bad.uri", "amqp://app:" + SECRET + "@h:99999",
+                    "tether.bad.password", SECRET, "tether.bad.heartbeat", "0s"))) {
+                RuntimeException failure = assertThrows(RuntimeException.class,
+                        () -> TetherCdi.weld().initialize().close());
+                for (Throwable t = failure; t != null; t = t.getCause()) {
+                    seen.add(t.toString());
+                }
+            }
+            // wrong password (authentication failures), and a good connection that is cut and recovers
+            try (var config = TetherCdi.config(Map.of(
+                    "tether.secret.uri", "amqp://guest:" + SECRET + "@127.0.0.1:" + broker.port(),
+                    "tether.secret.await-timeout", "200ms",
+                    "tether.ok.uri", proxy.uri(),
+                    "tether.ok.password", "guest"));
+                    WeldContainer container = TetherCdi.weld(EventLog.class, SmallRyeHealthReporter.class,
+                            AsyncHealthCheckFactory.class, HealthRegistries.class).initialize()) {
+                ConnectionRegistry registry = container.select(ConnectionRegistry.class).get();
+                EventLog events = container.select(EventLog.class).get();
+                PersistentConnection secret = registry.holder("secret");
+                PersistentConnection ok = registry.holder("ok");
+                events.await("secret", ConnectFailed.class, 1);
+                ok.await(Duration.ofSeconds(10));
+                proxy.cut();
+                events.await("ok", Connected.class, 2);
+
+                seen.add(assertThrows(Exception.class, () -> registry.proxy("secret").createChannel()).toString());
+                seen.add(assertThrows(Exception.class, () -> secret.await(Duration.ofMillis(50))).toString());
+                seen.add(assertThrows(Exception.class, secret::get).toString());
+                for (String name : List.of("secret", "ok")) {
+                    for (ConnectionEvent event : events.of(name, ConnectionEvent.class)) {
+                        seen.add(event.toString());
+                    }
+                }
+                seen.add(secret.toString() + secret.settings() + secret.status() + registry.proxy("secret"));
+                StringWriter health = new StringWriter();
+                jakarta.json.Json.createWriter(health).write(
+                        container.select(SmallRyeHealthReporter.class).get().getReadiness().getPayload());
+                seen.add(health.toString());
+                assertTrue(health.toString().contains("AUTHENTICATION"), health.toString());
+            }
+        } finally {
+            System.setErr(originalErr);
+            root.removeHandler(capture);
+            root.setLevel(originalLevel);
+        }
+        seen.add(stderr.toString(StandardCharsets.UTF_8));
+        Await.until("something to scan", Duration.ofSeconds(1), () -> seen.size() > 20);
+        String everything = String.join("\n", seen);
+        assertTrue(everything.contains("Invalid Tether configuration"), "the deployment error was captured");
+        assertTrue(everything.contains("Disconnected"), "the cut was captured");
+        for (String form : List.of(SECRET, URLEncoder.encode(SECRET, StandardCharsets.UTF_8))) {
+            assertFalse(everything.contains(form), () -> "found the password in:\n" + seen.stream()
+                    .filter(line -> line.contains(form)).findFirst().orElse(""));
+        }
+        originalErr.println("SecretsTest scanned " + seen.size() + " items, " + everything.length() + " characters");
+    }
+}

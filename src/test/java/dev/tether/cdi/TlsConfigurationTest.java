@@ -62,7 +62,7 @@ class TlsConfigurationTest {
     }
 
     @Test
-    void unusableStoresFailTheDeploymentNamingTheKeyAndNeverThePassword() {
+    void unusableStoresFailTheDeploymentNamingTheKeyAndNeverThePassword() throws java.io.IOException {
         String secret = "Wr0ng-St0re-Pass";
         assertDeploymentFails(Map.of("tether.x.uri", "amqps://h", "tether.x.tls.trust-store", dir.resolve("none.p12")
                 .toString()), "'tether.x.tls.trust-store' cannot read", secret);
@@ -70,6 +70,10 @@ class TlsConfigurationTest {
                 "tether.x.tls.trust-store-password", secret), "'tether.x.tls.trust-store-password' does not open", secret);
         assertDeploymentFails(Map.of("tether.x.uri", "amqps://h", "tether.x.tls.key-store", pki.client().toString(),
                 "tether.x.tls.key-store-password", secret), "'tether.x.tls.key-store-password' does not open", secret);
+        Path notAStore = dir.resolve("not-a-store.p12");
+        java.nio.file.Files.writeString(notAStore, "-----BEGIN CERTIFICATE-----\n");
+        assertDeploymentFails(Map.of("tether.x.uri", "amqps://h", "tether.x.tls.trust-store", notAStore.toString()),
+                "'tether.x.tls.trust-store' '" + notAStore + "' is not a readable PKCS12 store", secret);
         assertDeploymentFails(Map.of("tether.x.uri", "amqps://h", "tether.x.tls.trust-store-type", "PEM"),
                 "'tether.x.tls.trust-store-type' 'PEM' is not PKCS12 or JKS", secret);
         assertDeploymentFails(Map.of("tether.x.uri", "amqp://h", "tether.x.tls.trust-store", pki.caTrust().toString()),

@@ -83,14 +83,14 @@ public final class ConnectionHolder implements PersistentConnection {
     @Override
     public Optional<Connection> current() {
         startIfLazy();
-        return state.current();
+        return open() != null ? state.current() : Optional.empty();
     }
 
     @Override
     public Connection get() throws NotConnectedException {
-        Optional<Connection> connection = state.current();
-        if (connection.isPresent()) {
-            return connection.get();
+        Connection connection = open();
+        if (connection != null) {
+            return connection;
         }
         if (state.isClosed()) {
             throw new ConnectionClosedException(name());
@@ -101,21 +101,21 @@ public final class ConnectionHolder implements PersistentConnection {
 
     @Override
     public Connection await() throws InterruptedException, ConnectionClosedException {
-        Optional<Connection> connection = state.current();
-        return connection.isPresent() ? connection.get() : new Wait(this, register()).forever();
+        Connection connection = open();
+        return connection != null ? connection : new Wait(this, register()).forever();
     }
 
     @Override
     public Connection await(Duration timeout) throws InterruptedException, TimeoutException, ConnectionClosedException {
         Objects.requireNonNull(timeout, "timeout");
-        Optional<Connection> connection = state.current();
-        return connection.isPresent() ? connection.get() : new Wait(this, register()).atMost(timeout);
+        Connection connection = open();
+        return connection != null ? connection : new Wait(this, register()).atMost(timeout);
     }
 
     @Override
     public CompletionStage<Connection> connected() {
-        Optional<Connection> connection = state.current();
-        return connection.isPresent() ? CompletableFuture.completedFuture(connection.get()) : register();
+        Connection connection = open();
+        return connection != null ? CompletableFuture.completedFuture(connection) : register();
     }
 
     @Override
@@ -173,6 +173,23 @@ public final class ConnectionHolder implements PersistentConnection {
     /** @return how many callers wait for a connection now (for tests) */
     int waiterCount() {
         return state.waiterCount();
+    }
+
+    /**
+     * @return the published connection if it is still open, else {@code null}; a closed one is
+     *     withdrawn at once rather than handed out until the client notifies its listeners
+     */
+    private Connection open() {
+        Optional<Connection> published = state.current();
+        if (published.isEmpty()) {
+            return null;
+        }
+        Connection connection = published.get();
+        if (connection.isOpen()) {
+            return connection;
+        }
+        reconnector.noticedClosed(published);
+        return null;
     }
 
     private CompletableFuture<Connection> register() {

@@ -58,9 +58,13 @@ final class HolderState {
         waiters.release(connection.orElseThrow());
     }
 
-    /** Withdraws {@code published} if it is still the current one; safe from any thread. */
-    void withdraw(Optional<Connection> published) {
-        current.compareAndSet(published, NONE);
+    /**
+     * Withdraws {@code published} if it is still the current one; safe from any thread.
+     *
+     * @return whether this call withdrew it (exactly one caller does)
+     */
+    boolean withdraw(Optional<Connection> published) {
+        return current.compareAndSet(published, NONE);
     }
 
     ConnectionStatus status() {
@@ -116,7 +120,7 @@ final class HolderState {
     CompletableFuture<Connection> register() {
         CompletableFuture<Connection> waiter = waiters.register();
         Optional<Connection> connection = current.get();
-        if (connection.isPresent()) {
+        if (connection.isPresent() && connection.get().isOpen()) {
             waiter.complete(connection.get());
         } else if (closed.get()) {
             waiter.completeExceptionally(new ConnectionClosedException(name));

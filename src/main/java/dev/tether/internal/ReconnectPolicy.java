@@ -21,7 +21,8 @@ final class ReconnectPolicy {
      * @param failures consecutive failed attempts so far, at least 1
      * @param kind how the last attempt failed
      * @param backoff the delays
-     * @return the delay before the next attempt: never above the cap, never below {@code base × (1 − jitter)}
+     * @return the delay before the next attempt: never above the cap, never below {@code base × (1 − jitter)};
+     *     at the cap, spread over {@code [cap × (1 − jitter), cap]}
      */
     Duration delayAfter(int failures, FailureKind kind, Backoff backoff) {
         double cap = backoff.max().toNanos();
@@ -31,7 +32,12 @@ final class ReconnectPolicy {
         double base = kind.misconfiguration()
                 ? cap
                 : Math.min(cap, backoff.initial().toNanos() * Math.pow(backoff.multiplier(), failures - 1));
-        double jittered = base * (1 + backoff.jitter() * (2 * random.nextDouble() - 1));
-        return Duration.ofNanos((long) Math.min(cap, jittered));
+        // Below the cap: ±jitter. At the cap: downward only, so that capped delays (misconfiguration,
+        // refused connections, long outages) stay spread over [cap × (1 − jitter), cap] instead of
+        // half of them landing exactly on the cap, in lockstep across a fleet.
+        double jittered = base >= cap
+                ? cap * (1 - backoff.jitter() * random.nextDouble())
+                : Math.min(cap, base * (1 + backoff.jitter() * (2 * random.nextDouble() - 1)));
+        return Duration.ofNanos((long) jittered);
     }
 }

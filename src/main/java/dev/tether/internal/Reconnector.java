@@ -94,6 +94,20 @@ final class Reconnector {
         return closeFinished;
     }
 
+    /**
+     * A caller found the published connection closed before the client told its shutdown listeners
+     * (the client marks a connection closed first, and calls them only when its I/O loop ends: up
+     * to its shutdown timeout after a broker-initiated close). The first caller to notice withdraws
+     * it and starts the recovery at once; the client's own notification later finds it handled.
+     */
+    void noticedClosed(Optional<Connection> published) {
+        if (state.withdraw(published)) {
+            Connection connection = published.get();
+            ShutdownSignalException cause = connection.getCloseReason();
+            submit(() -> onLost(connection, cause));
+        }
+    }
+
     boolean onHolderThread() {
         return scheduler.onSchedulerThread();
     }
@@ -166,7 +180,7 @@ final class Reconnector {
         if (connection != live || state.isClosed()) {
             return;
         }
-        disconnected(cause, cause.isInitiatedByApplication());
+        disconnected(cause, cause != null && cause.isInitiatedByApplication());
         scheduleAttempt(Duration.ZERO);
     }
 

@@ -54,9 +54,9 @@ class HolderFailureTest {
         ConnectFailed failed = events.last(ConnectFailed.class);
         assertEquals(FailureKind.AUTHENTICATION, failed.kind(), failed.toString());
         assertTrue(failed.kind().misconfiguration());
-        assertEquals(Duration.ofSeconds(30), failed.nextDelay());
+        assertEquals(Duration.ofMillis(25_500), failed.nextDelay(), "the maximum, less the jitter (random 0.5)");
         scheduler.advanceToNext();
-        assertEquals(Duration.ofSeconds(30), events.last(ConnectFailed.class).nextDelay());
+        assertEquals(Duration.ofMillis(25_500), events.last(ConnectFailed.class).nextDelay());
 
         String shown = events.events() + " " + holder.status() + " " + holder.settings() + " "
                 + new NotConnectedException("default", failed).getMessage();

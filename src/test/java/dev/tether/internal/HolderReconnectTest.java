@@ -105,9 +105,11 @@ class HolderReconnectTest {
             Duration waited = scheduler.advanceToNext();
             ConnectFailed failed = events.last(ConnectFailed.class);
             assertEquals(i + 2, failed.attempt());
-            long expected = (long) Math.min(3e9, bases[i] * 1e6 * (1 + 0.3 * (2 * draws[i] - 1)));
+            long expected = bases[i] >= 3000
+                    ? (long) (3e9 * (1 - 0.3 * draws[i]))  // at the cap: jitter downward only
+                    : (long) Math.min(3e9, bases[i] * 1e6 * (1 + 0.3 * (2 * draws[i] - 1)));
             assertEquals(expected, failed.nextDelay().toNanos(), "delay after failure " + (i + 2));
-            assertTrue(failed.nextDelay().toMillis() >= bases[i] * 0.7 - 1
+            assertTrue(failed.nextDelay().toMillis() >= Math.min(3000, bases[i]) * 0.7 - 1
                     && failed.nextDelay().toMillis() <= Math.min(3000, bases[i] * 1.3));
             assertEquals(events.all(ConnectFailed.class).get(i).nextDelay(), waited,
                     "the holder waited exactly the announced delay");

@@ -20,8 +20,9 @@ class ReconnectPolicyTest {
         assertEquals(Duration.ofMillis(200), policy.delayAfter(2, FailureKind.TIMED_OUT, BACKOFF));
         assertEquals(Duration.ofMillis(400), policy.delayAfter(3, FailureKind.TIMED_OUT, BACKOFF));
         assertEquals(Duration.ofMillis(25_600), policy.delayAfter(9, FailureKind.TIMED_OUT, BACKOFF));
-        assertEquals(Duration.ofSeconds(30), policy.delayAfter(10, FailureKind.TIMED_OUT, BACKOFF));
-        assertEquals(Duration.ofSeconds(30), policy.delayAfter(10_000, FailureKind.TIMED_OUT, BACKOFF));
+        // at the cap the jitter goes downward only: 30s × (1 − 0.3 × 0.5)
+        assertEquals(Duration.ofMillis(25_500), policy.delayAfter(10, FailureKind.TIMED_OUT, BACKOFF));
+        assertEquals(Duration.ofMillis(25_500), policy.delayAfter(10_000, FailureKind.TIMED_OUT, BACKOFF));
     }
 
     @Test
@@ -30,8 +31,9 @@ class ReconnectPolicyTest {
         ReconnectPolicy high = new ReconnectPolicy(new FixedRandom(0.999_999));
         assertEquals(Duration.ofMillis(70), low.delayAfter(1, FailureKind.TIMED_OUT, BACKOFF));
         assertEquals(129, high.delayAfter(1, FailureKind.TIMED_OUT, BACKOFF).toMillis());
-        assertEquals(Duration.ofSeconds(21), low.delayAfter(20, FailureKind.TIMED_OUT, BACKOFF));
-        assertEquals(Duration.ofSeconds(30), high.delayAfter(20, FailureKind.TIMED_OUT, BACKOFF));
+        // at the cap the jitter only goes down: [30s × 0.7, 30s]
+        assertEquals(Duration.ofSeconds(30), low.delayAfter(20, FailureKind.TIMED_OUT, BACKOFF));
+        assertEquals(21_000, high.delayAfter(20, FailureKind.TIMED_OUT, BACKOFF).toMillis());
 
         ReconnectPolicy random = new ReconnectPolicy(new SplittableRandom(42));
         for (int failures = 1; failures < 30; failures++) {
@@ -48,20 +50,32 @@ class ReconnectPolicyTest {
     void refusedConnectionsAreCappedAtRefusedMax() {
         ReconnectPolicy high = new ReconnectPolicy(new FixedRandom(0.999_999));
         ReconnectPolicy low = new ReconnectPolicy(new FixedRandom(0.0));
-        assertEquals(Duration.ofSeconds(1), high.delayAfter(12, FailureKind.REFUSED, BACKOFF));
-        assertEquals(Duration.ofMillis(700), low.delayAfter(12, FailureKind.REFUSED, BACKOFF));
+        assertEquals(700, high.delayAfter(12, FailureKind.REFUSED, BACKOFF).toMillis());
+        assertEquals(Duration.ofSeconds(1), low.delayAfter(12, FailureKind.REFUSED, BACKOFF));
         assertEquals(Duration.ofMillis(400), new ReconnectPolicy(new FixedRandom(0.5))
                 .delayAfter(3, FailureKind.REFUSED, BACKOFF), "below the cap, refusals follow the normal curve");
         Backoff largeFleet = BACKOFF.withRefusedMax(Duration.ofSeconds(10));
-        assertEquals(Duration.ofSeconds(10), high.delayAfter(12, FailureKind.REFUSED, largeFleet));
+        assertEquals(Duration.ofSeconds(10), low.delayAfter(12, FailureKind.REFUSED, largeFleet));
     }
 
     @Test
     void misconfigurationIsRetriedAtTheMaximumDelayFromTheFirstFailure() {
         for (FailureKind kind : new FailureKind[] {FailureKind.AUTHENTICATION, FailureKind.VIRTUAL_HOST, FailureKind.TLS}) {
-            assertEquals(Duration.ofSeconds(30), new ReconnectPolicy(new FixedRandom(0.5)).delayAfter(1, kind, BACKOFF));
-            assertEquals(Duration.ofSeconds(21), new ReconnectPolicy(new FixedRandom(0.0)).delayAfter(1, kind, BACKOFF));
+            assertEquals(Duration.ofMillis(25_500), new ReconnectPolicy(new FixedRandom(0.5)).delayAfter(1, kind, BACKOFF));
+            assertEquals(Duration.ofSeconds(30), new ReconnectPolicy(new FixedRandom(0.0)).delayAfter(1, kind, BACKOFF));
         }
+    }
+
+    @Test
+    void cappedDelaysAreSpreadBelowTheCapNotPiledOnIt() {
+        ReconnectPolicy random = new ReconnectPolicy(new SplittableRandom(3));
+        int atCap = 0;
+        for (int i = 0; i < 1000; i++) {
+            long millis = random.delayAfter(1, FailureKind.AUTHENTICATION, BACKOFF).toMillis();
+            assertTrue(millis >= 21_000 && millis <= 30_000, millis + " ms");
+            atCap += millis == 30_000 ? 1 : 0;
+        }
+        assertTrue(atCap < 10, atCap + " of 1000 capped delays were exactly the cap: retries in lockstep");
     }
 
     @Test

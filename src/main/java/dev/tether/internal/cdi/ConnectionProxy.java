@@ -5,7 +5,6 @@ import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.UnblockedCallback;
-import dev.tether.ConnectionState;
 import dev.tether.NotConnectedException;
 import dev.tether.PersistentConnection;
 import dev.tether.internal.Durations;
@@ -56,7 +55,7 @@ final class ConnectionProxy implements InvocationHandler {
                 return null;
             }
             case "isOpen" -> {
-                return holder.state() == ConnectionState.CONNECTED;
+                return holder.current().isPresent(); // no waiting; false as soon as the connection closed
             }
             case "addShutdownListener" -> {
                 listeners.add((ShutdownListener) args[0]);

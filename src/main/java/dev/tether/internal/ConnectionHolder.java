@@ -83,11 +83,19 @@ public final class ConnectionHolder implements PersistentConnection {
     @Override
     public Optional<Connection> current() {
         startIfLazy();
-        return open() != null ? state.current() : Optional.empty();
+        Optional<Connection> published = state.current();
+        if (published.isEmpty() || state.isWatched(published)) {
+            return published;
+        }
+        return open() != null ? published : Optional.empty();
     }
 
     @Override
     public Connection get() throws NotConnectedException {
+        Optional<Connection> published = state.current();
+        if (published.isPresent() && state.isWatched(published)) {
+            return published.get(); // two volatile reads, no lock: the hot path
+        }
         Connection connection = open();
         if (connection != null) {
             return connection;
@@ -177,7 +185,9 @@ public final class ConnectionHolder implements PersistentConnection {
 
     /**
      * @return the published connection if it is still open, else {@code null}; a closed one is
-     *     withdrawn at once rather than handed out until the client notifies its listeners
+     *     withdrawn at once rather than handed out until the client notifies its listeners. Used
+     *     as it is by {@code await()} and {@code connected()}; {@code get()} and {@code current()}
+     *     skip it while the connection is watched for closure ({@link Reconnector})
      */
     private Connection open() {
         Optional<Connection> published = state.current();

@@ -32,6 +32,8 @@ final class HolderState {
     private final Object lock = new Object();
     private volatile ConnectionSettings settings;
     private volatile ConnectionStatus status;
+    /** The published connection whose closure is signalled early (see {@link #watch}), else NONE. */
+    private volatile Optional<Connection> watched = NONE;
 
     HolderState(ConnectionSettings settings, Instant created) {
         this.name = settings.name();
@@ -65,6 +67,27 @@ final class HolderState {
      */
     boolean withdraw(Optional<Connection> published) {
         return current.compareAndSet(published, NONE);
+    }
+
+    /**
+     * Marks {@code published} as watched: its closure is signalled as soon as the client starts
+     * shutting it down, so readers may trust it without asking the client (whose {@code isOpen()}
+     * takes a lock).
+     */
+    void watch(Optional<Connection> published) {
+        watched = published;
+    }
+
+    /** Ends the watch of {@code published}: readers go back to asking {@code isOpen()}. */
+    void unwatch(Optional<Connection> published) {
+        if (watched == published) {
+            watched = NONE;
+        }
+    }
+
+    /** @return whether {@code published} is watched for closure (identity) */
+    boolean isWatched(Optional<Connection> published) {
+        return watched == published;
     }
 
     ConnectionStatus status() {

@@ -2,6 +2,7 @@ package dev.tether.internal;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.AddressResolver;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ListAddressResolver;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -10,6 +11,7 @@ import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.FailureKind;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -153,12 +155,39 @@ final class Reconnector {
         }
         live = connection;
         liveAddress = address;
+        watchForClosure(connection, published);
         log.connected(event, failures);
         attempt = 0;
         failures = 0;
         state.status(ConnectionState.CONNECTED, now, address, 0, state.status().lastFailure(), null);
         if (connection.isOpen()) {
             state.publish(published);
+        }
+    }
+
+    /**
+     * Opens an idle channel whose shutdown listener signals the connection's closure early: the
+     * client shuts channels down (and notifies their listeners) synchronously when the connection
+     * starts closing, long before it notifies the connection's own listeners. This lets
+     * {@code get()} and {@code current()} trust the published connection without calling the
+     * client's {@code isOpen()}, which takes a lock. Without the channel, they fall back to it.
+     */
+    private void watchForClosure(Connection connection, Optional<Connection> published) {
+        try {
+            Channel sentinel = connection.createChannel();
+            if (sentinel == null) {
+                return;
+            }
+            sentinel.addShutdownListener(signal -> {
+                if (signal.isHardError()) {
+                    noticedClosed(published);
+                } else {
+                    state.unwatch(published); // only the channel closed: back to isOpen() checks
+                }
+            });
+            state.watch(published);
+        } catch (IOException | RuntimeException noChannel) {
+            // no early signal for this connection: readers check isOpen() instead
         }
     }
 

@@ -83,22 +83,14 @@ public final class ConnectionHolder implements PersistentConnection {
     @Override
     public Optional<Connection> current() {
         startIfLazy();
-        Optional<Connection> published = state.current();
-        if (published.isEmpty() || state.isWatched(published)) {
-            return published;
-        }
-        return open() != null ? published : Optional.empty();
+        return usable(true);
     }
 
     @Override
     public Connection get() throws NotConnectedException {
-        Optional<Connection> published = state.current();
-        if (published.isPresent() && state.isWatched(published)) {
-            return published.get(); // two volatile reads, no lock: the hot path
-        }
-        Connection connection = open();
-        if (connection != null) {
-            return connection;
+        Optional<Connection> connection = usable(true);
+        if (connection.isPresent()) {
+            return connection.get();
         }
         if (state.isClosed()) {
             throw new ConnectionClosedException(name());
@@ -109,21 +101,21 @@ public final class ConnectionHolder implements PersistentConnection {
 
     @Override
     public Connection await() throws InterruptedException, ConnectionClosedException {
-        Connection connection = open();
-        return connection != null ? connection : new Wait(this, register()).forever();
+        Optional<Connection> connection = usable(false);
+        return connection.isPresent() ? connection.get() : new Wait(this, register()).forever();
     }
 
     @Override
     public Connection await(Duration timeout) throws InterruptedException, TimeoutException, ConnectionClosedException {
         Objects.requireNonNull(timeout, "timeout");
-        Connection connection = open();
-        return connection != null ? connection : new Wait(this, register()).atMost(timeout);
+        Optional<Connection> connection = usable(false);
+        return connection.isPresent() ? connection.get() : new Wait(this, register()).atMost(timeout);
     }
 
     @Override
     public CompletionStage<Connection> connected() {
-        Connection connection = open();
-        return connection != null ? CompletableFuture.completedFuture(connection) : register();
+        Optional<Connection> connection = usable(false);
+        return connection.isPresent() ? CompletableFuture.completedFuture(connection.get()) : register();
     }
 
     @Override
@@ -184,22 +176,19 @@ public final class ConnectionHolder implements PersistentConnection {
     }
 
     /**
-     * @return the published connection if it is still open, else {@code null}; a closed one is
-     *     withdrawn at once rather than handed out until the client notifies its listeners. Used
-     *     as it is by {@code await()} and {@code connected()}; {@code get()} and {@code current()}
-     *     skip it while the connection is watched for closure ({@link Reconnector})
+     * The published connection if it may be handed out, else empty; reads it once, allocates nothing.
+     * A connection watched for closure ({@link Reconnector}) is trusted as it is when
+     * {@code trustWatched}: two volatile reads, no lock (the hot path of {@code get()} and
+     * {@code current()}). Otherwise the client is asked ({@code isOpen()}, a lock), and a closed
+     * connection is withdrawn at once rather than handed out until the client notifies its listeners.
      */
-    private Connection open() {
+    private Optional<Connection> usable(boolean trustWatched) {
         Optional<Connection> published = state.current();
-        if (published.isEmpty()) {
-            return null;
-        }
-        Connection connection = published.get();
-        if (connection.isOpen()) {
-            return connection;
+        if (published.isEmpty() || trustWatched && state.isWatched(published) || published.get().isOpen()) {
+            return published;
         }
         reconnector.noticedClosed(published);
-        return null;
+        return Optional.empty();
     }
 
     private CompletableFuture<Connection> register() {

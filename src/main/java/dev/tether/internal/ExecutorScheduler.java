@@ -8,23 +8,37 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link Scheduler} on one daemon thread that exists only while there is work: while a holder is
  * connected and idle, it has no thread of its own.
+ *
+ * <p>The pool is capped at one thread. A {@link ScheduledThreadPoolExecutor} keeps its default
+ * maximum of {@code Integer.MAX_VALUE} otherwise, and with core threads timing out, a submission
+ * that lands while the idle worker exits can start a second worker next to its replacement; the
+ * holder's state machine would then run two tasks at once.
  */
 public final class ExecutorScheduler implements Scheduler {
 
-    private static final long IDLE_SECONDS = 5;
+    private static final Duration IDLE = Duration.ofSeconds(5);
 
     private final ScheduledThreadPoolExecutor executor;
     private volatile Thread thread;
 
     /** @param threadName the name of the thread, {@code tether-<connection name>} */
     public ExecutorScheduler(String threadName) {
+        this(threadName, IDLE);
+    }
+
+    /**
+     * @param threadName the name of the thread
+     * @param idle how long the thread outlives its last task
+     */
+    ExecutorScheduler(String threadName, Duration idle) {
         executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread created = new Thread(runnable, threadName);
             created.setDaemon(true);
             thread = created;
             return created;
         });
-        executor.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
+        executor.setMaximumPoolSize(1);
+        executor.setKeepAliveTime(idle.toNanos(), TimeUnit.NANOSECONDS);
         executor.allowCoreThreadTimeOut(true);
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -44,5 +58,15 @@ public final class ExecutorScheduler implements Scheduler {
     @Override
     public void shutdown() {
         executor.shutdown();
+    }
+
+    /** @return the most threads the executor ever had at once (for tests) */
+    int largestPoolSize() {
+        return executor.getLargestPoolSize();
+    }
+
+    /** @return whether the thread has ended after {@link #shutdown()} (for tests) */
+    boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 }

@@ -21,9 +21,9 @@ final class EventDispatcher {
         for (ConnectionListener listener : listeners) {
             try {
                 listener.onEvent(event);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
+            } catch (OutOfMemoryError e) {
+                throw e; // the holder's task guard logs it; the other listeners would fail alike
+            } catch (Throwable e) { // a StackOverflowError included: the stack has unwound by now
                 LOG.log(Level.WARNING, "Connection ''" + event.connectionName() + "'': a listener threw on "
                         + event.getClass().getSimpleName() + "; the event's other listeners still ran", e);
             }

@@ -12,20 +12,25 @@ import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.FailureKind;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 /**
  * The holder's state machine: attempts, back-off, loss detection, close. Every method runs as a
  * task on the {@link Scheduler}, one at a time, so the fields below need no locking; what callers
- * see is published through {@link HolderState}.
+ * see is published through {@link HolderState}. No task can end the loop: one that throws is
+ * logged at ERROR and the holder carries on (see {@link #survive}).
  */
 final class Reconnector {
+
+    private static final System.Logger LOG = System.getLogger(Reconnector.class.getName());
 
     private final HolderState state;
     private final AddressResolver resolver;
@@ -39,12 +44,14 @@ final class Reconnector {
     private final CompletableFuture<Void> closeFinished = new CompletableFuture<>();
 
     // confined to the scheduler
-    private Connection live;
+    private Held live;
     private Address liveAddress;
     private Scheduler.Task pendingAttempt;
     private int attempt;
     private int failures;
     private Instant downSince;
+    /** The connection most recently opened, for callers that notice its closure first (any thread). */
+    private volatile Held latest;
 
     Reconnector(HolderState state, AddressResolver resolver, EventDispatcher events, InstantSource clock,
             Scheduler scheduler, RandomGenerator random) {
@@ -72,7 +79,8 @@ final class Reconnector {
                 return;
             }
             if (live != null) {
-                Connection old = live;
+                live.lossReported.set(true); // dropped here: its closing notice needs no task
+                Connection old = live.connection;
                 disconnected(null, true);
                 closeQuietly(old);
                 scheduleAttempt(Duration.ZERO);
@@ -103,10 +111,11 @@ final class Reconnector {
      * it and starts the recovery at once; the client's own notification later finds it handled.
      */
     void noticedClosed(Optional<Connection> published) {
-        if (state.withdraw(published)) {
-            Connection connection = published.get();
-            ShutdownSignalException cause = connection.getCloseReason();
-            submit(() -> onLost(connection, cause));
+        Held held = latest;
+        if (held != null && held.published == published) {
+            held.lost(held.connection.getCloseReason());
+        } else {
+            state.withdraw(published);
         }
     }
 
@@ -136,32 +145,33 @@ final class Reconnector {
             closeQuietly(connection);
             return;
         }
-        Optional<Connection> published = Optional.of(connection);
-        connection.addShutdownListener(cause -> {
-            state.withdraw(published); // at once, on the client's thread: get() stops returning it
-            submit(() -> onLost(connection, cause));
-        });
-        connection.addBlockedListener(reason -> submit(() -> onBlocked(connection, reason)),
-                () -> submit(() -> onBlocked(connection, null)));
+        Held held = new Held(connection);
+        latest = held;
+        connection.addShutdownListener(held::lost);
+        connection.addBlockedListener(reason -> submit(() -> onBlocked(held, reason)),
+                () -> submit(() -> onBlocked(held, null)));
         Instant now = clock.instant();
         ConnectionEvent.Connected event = new ConnectionEvent.Connected(name, now, connection, address, attempt,
                 Duration.between(downSince, now));
         try {
             events.fireConnected(event);
         } catch (Throwable rejected) {
+            held.lossReported.set(true); // rejected, not lost: no onLost for it
             connection.abort(1000);
+            // Listeners that counted the Connected see it undone before the failure is reported.
+            events.fire(new ConnectionEvent.Disconnected(name, clock.instant(), rejected, true));
             onFailed(new ConnectionOpener.Failed(address, rejected, FailureKind.APPLICATION));
             return;
         }
-        live = connection;
+        live = held;
         liveAddress = address;
-        watchForClosure(connection, published);
+        watchForClosure(held);
         log.connected(event, failures);
         attempt = 0;
         failures = 0;
         state.status(ConnectionState.CONNECTED, now, address, 0, state.status().lastFailure(), null);
         if (connection.isOpen()) {
-            state.publish(published);
+            state.publish(held.published);
         }
     }
 
@@ -172,22 +182,25 @@ final class Reconnector {
      * {@code get()} and {@code current()} trust the published connection without calling the
      * client's {@code isOpen()}, which takes a lock. Without the channel, they fall back to it.
      */
-    private void watchForClosure(Connection connection, Optional<Connection> published) {
+    private void watchForClosure(Held held) {
         try {
-            Channel sentinel = connection.createChannel();
+            Channel sentinel = held.connection.createChannel();
             if (sentinel == null) {
                 return;
             }
+            // Watched before the listener is added: a channel that is already shut down calls the
+            // listener at once, so a closure starting at any point here still ends the watch.
+            state.watch(held.published);
             sentinel.addShutdownListener(signal -> {
+                // Readers go back to asking isOpen(): even when the connection closes before it is
+                // published, it is never trusted unasked afterwards.
+                state.unwatch(held.published);
                 if (signal.isHardError()) {
-                    noticedClosed(published);
-                } else {
-                    state.unwatch(published); // only the channel closed: back to isOpen() checks
+                    held.lost(held.connection.getCloseReason());
                 }
             });
-            state.watch(published);
         } catch (IOException | RuntimeException noChannel) {
-            // no early signal for this connection: readers check isOpen() instead
+            state.unwatch(held.published); // no early signal for this connection: readers check isOpen()
         }
     }
 
@@ -205,8 +218,8 @@ final class Reconnector {
         scheduleAttempt(delay);
     }
 
-    private void onLost(Connection connection, ShutdownSignalException cause) {
-        if (connection != live || state.isClosed()) {
+    private void onLost(Held held, ShutdownSignalException cause) {
+        if (held != live || state.isClosed()) {
             return;
         }
         disconnected(cause, cause != null && cause.isInitiatedByApplication());
@@ -228,8 +241,8 @@ final class Reconnector {
         events.fire(event);
     }
 
-    private void onBlocked(Connection connection, String reason) {
-        if (connection != live || state.isClosed()) {
+    private void onBlocked(Held held, String reason) {
+        if (held != live || state.isClosed()) {
             return;
         }
         ConnectionStatus now = state.status();
@@ -240,24 +253,28 @@ final class Reconnector {
     }
 
     private void finishClose() {
-        if (pendingAttempt != null) {
-            pendingAttempt.cancel();
-            pendingAttempt = null;
+        try {
+            if (pendingAttempt != null) {
+                pendingAttempt.cancel();
+                pendingAttempt = null;
+            }
+            Held old = live;
+            live = null;
+            if (old != null) {
+                old.lossReported.set(true);
+                events.fire(new ConnectionEvent.Disconnected(name, clock.instant(), null, true));
+                closeQuietly(old.connection);
+            }
+            events.fire(new ConnectionEvent.Closed(name, clock.instant()));
+        } finally {
+            scheduler.shutdown();
+            closeFinished.complete(null);
         }
-        Connection old = live;
-        live = null;
-        if (old != null) {
-            events.fire(new ConnectionEvent.Disconnected(name, clock.instant(), null, true));
-            closeQuietly(old);
-        }
-        events.fire(new ConnectionEvent.Closed(name, clock.instant()));
-        scheduler.shutdown();
-        closeFinished.complete(null);
     }
 
     private void scheduleAttempt(Duration delay) {
         try {
-            pendingAttempt = scheduler.schedule(this::attempt, delay);
+            pendingAttempt = scheduler.schedule(guarded(this::attempt), delay);
         } catch (RejectedExecutionException closing) {
             pendingAttempt = null;
         }
@@ -265,10 +282,66 @@ final class Reconnector {
 
     private boolean submit(Runnable task) {
         try {
-            scheduler.execute(task);
+            scheduler.execute(guarded(task));
             return true;
         } catch (RejectedExecutionException closing) {
             return false;
+        }
+    }
+
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable unexpected) {
+                survive(unexpected);
+            }
+        };
+    }
+
+    /**
+     * Keeps the holder alive after a task threw: logged at ERROR, and when that left it with no
+     * connection and no attempt to come, the failure is reported like a failed attempt and the next
+     * attempt scheduled after the backoff.
+     */
+    private void survive(Throwable unexpected) {
+        LOG.log(Level.ERROR, "Connection '" + name + "': unexpected failure on the holder's thread;"
+                + " the holder carries on", unexpected);
+        if (state.isClosed() || live != null || pendingAttempt != null) {
+            return;
+        }
+        try {
+            onFailed(new ConnectionOpener.Failed(null, unexpected, FailureKind.UNKNOWN));
+        } catch (Throwable again) {
+            LOG.log(Level.ERROR, "Connection '" + name + "': reporting the failure failed too;"
+                    + " the next attempt waits backoff.max", again);
+            if (pendingAttempt == null) {
+                scheduleAttempt(state.settings().backoff().max());
+            }
+        }
+    }
+
+    /** One opened connection: its published form, and its loss reported once however many notices arrive. */
+    private final class Held {
+        final Connection connection;
+        final Optional<Connection> published;
+        final AtomicBoolean lossReported = new AtomicBoolean();
+
+        Held(Connection connection) {
+            this.connection = connection;
+            this.published = Optional.of(connection);
+        }
+
+        /**
+         * Its closure was noticed (the client's shutdown listener, the closure-signalling channel, or
+         * a caller): withdrawn at once, on the noticing thread, and handed to the holder's thread on
+         * the first notice only.
+         */
+        void lost(ShutdownSignalException cause) {
+            state.withdraw(published);
+            if (lossReported.compareAndSet(false, true)) {
+                submit(() -> onLost(this, cause));
+            }
         }
     }
 

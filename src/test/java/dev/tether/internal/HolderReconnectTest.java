@@ -23,6 +23,8 @@ import dev.tether.testing.QpidBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -63,9 +65,17 @@ class HolderReconnectTest {
     void afterTheBrokerStopsTheNextAttemptStartsAtOnceThenBacksOffUntilItIsBack() throws Exception {
         try (QpidBroker own = QpidBroker.start()) {
             ConnectionHolder holder = connectedHolder(own.uri());
+            CountDownLatch clientNotified = new CountDownLatch(1); // added after the holder's own listener
+            holder.get().addShutdownListener(cause -> clientNotified.countDown());
 
             own.stop();
             scheduler.awaitAndRunDue(REAL_DEADLINE);
+            assertTrue(clientNotified.await(REAL_DEADLINE.toSeconds(), TimeUnit.SECONDS));
+            // Two notices of the one loss (the closure-signalling channel and the client's shutdown
+            // listener) must give one task: nothing else is queued but the next attempt.
+            // Requested so far: the first attempt, the loss, the immediate attempt, and the next one.
+            assertEquals(List.of(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofMillis(100)),
+                    scheduler.delays(), "one task for the loss, however many notices");
 
             Disconnected lost = events.last(Disconnected.class);
             Connecting immediate = events.last(Connecting.class);

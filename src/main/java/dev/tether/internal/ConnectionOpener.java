@@ -4,11 +4,14 @@ import com.rabbitmq.client.Address;
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.tether.ConnectionSettings;
-import dev.tether.FailureKind;
+import com.rabbitmq.client.ListAddressResolver;
 import com.rabbitmq.client.SocketConfigurator;
 import com.rabbitmq.client.SocketConfigurators;
+import dev.tether.AddressFailure;
+import dev.tether.ConnectionSettings;
+import dev.tether.FailureKind;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
@@ -20,7 +23,8 @@ import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Makes one connection attempt: asks for the addresses, shuffles them, and tries each in turn
+ * Makes one connection attempt: asks for the addresses, and tries them in the order
+ * {@link AttemptTargets} gives (addresses shuffled, then every IP address of each host, shuffled)
  * until one connects. The RabbitMQ client's automatic recovery is off: the holder is the one
  * recovery mechanism.
  */
@@ -34,21 +38,68 @@ final class ConnectionOpener {
     record Opened(Connection connection, Address address) implements Outcome {
     }
 
-    /** Every address failed; the most telling failure is kept. */
-    record Failed(Address address, Throwable cause, FailureKind kind) implements Outcome {
+    /**
+     * Every address failed.
+     *
+     * @param address where the most telling failure happened, or {@code null} when none was tried
+     * @param cause the most telling failure; the other addresses' failures are its suppressed exceptions
+     * @param kind the classification of {@code cause}
+     * @param each every address's failure, in the order tried; empty when none was tried
+     */
+    record Failed(Address address, Throwable cause, FailureKind kind, List<AddressFailure> each)
+            implements Outcome {
+
+        Failed {
+            each = List.copyOf(each);
+        }
+
+        /** A failure before or after trying addresses: the resolver, the TLS stores, a listener. */
+        Failed(Address address, Throwable cause, FailureKind kind) {
+            this(address, cause, kind, List.of());
+        }
+
+        /** The most telling of {@code each} (not empty), with the others attached to its cause as suppressed. */
+        static Failed of(List<AddressFailure> each) {
+            AddressFailure kept = each.get(0);
+            for (AddressFailure next : each) {
+                kept = moreTelling(kept, next);
+            }
+            for (AddressFailure other : each) {
+                if (other.cause() != kept.cause()) {
+                    kept.cause().addSuppressed(other.cause());
+                }
+            }
+            return new Failed(kept.address(), kept.cause(), kept.kind(), each);
+        }
+
+        /** A misconfiguration beats a transient failure, and a refusal counts only if all refused. */
+        private static AddressFailure moreTelling(AddressFailure kept, AddressFailure next) {
+            if (next.kind().misconfiguration() && !kept.kind().misconfiguration()) {
+                return next;
+            }
+            if (kept.kind().misconfiguration()) {
+                return kept;
+            }
+            return next.kind() == FailureKind.REFUSED ? kept : next;
+        }
     }
 
-    private final RandomGenerator random;
     private final AtomicReference<Socket> inFlight = new AtomicReference<>();
     private final BooleanSupplier cancelled;
+    private final AttemptTargets targets;
 
     /**
      * @param random the shuffle's random source
      * @param cancelled whether the holder is closed: an attempt starting after that fails at once
      */
     ConnectionOpener(RandomGenerator random, BooleanSupplier cancelled) {
-        this.random = random;
+        this(random, cancelled, InetAddress::getAllByName);
+    }
+
+    /** As above, resolving host names with {@code hosts} (tests map made-up names to loopback IPs). */
+    ConnectionOpener(RandomGenerator random, BooleanSupplier cancelled, AttemptTargets.HostResolver hosts) {
         this.cancelled = cancelled;
+        this.targets = new AttemptTargets(random, hosts);
     }
 
     /** Closes the socket of the attempt in progress, if any, so that it fails at once (on close). */
@@ -64,7 +115,8 @@ final class ConnectionOpener {
     }
 
     /**
-     * Tries to connect; blocks up to {@code connection-timeout} per address.
+     * Tries to connect; blocks on each host's name lookup and up to {@code connection-timeout} per
+     * IP address.
      *
      * @param settings the settings of this attempt
      * @param resolver the addresses' source, asked once
@@ -73,53 +125,56 @@ final class ConnectionOpener {
     Outcome open(ConnectionSettings settings, AddressResolver resolver) {
         List<Address> addresses;
         try {
-            addresses = new ArrayList<>(resolver.getAddresses());
+            addresses = resolver.getAddresses();
         } catch (Exception e) {
             return new Failed(null, e, FailureClassifier.classify(e));
         }
-        if (addresses.isEmpty()) {
+        if (addresses == null || addresses.isEmpty()) {
             return new Failed(null, new UnknownHostException("the address resolver returned no address"),
                     FailureKind.UNREACHABLE);
         }
-        shuffle(addresses);
         ConnectionFactory factory;
         try {
             factory = factory(settings);
         } catch (GeneralSecurityException | IOException e) {
             return new Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used
         }
-        Failed worst = null;
-        for (Address address : addresses) {
-            Address target = address.getPort() == -1
-                    ? new Address(address.getHost(), settings.tls() ? 5671 : 5672)
-                    : address;
+        List<AddressFailure> each = new ArrayList<>();
+        for (Address address : targets.shuffled(addresses)) {
+            if (cancelled.getAsBoolean()) {
+                break; // closing: the holder ignores this outcome; look no further names up
+            }
+            Opened opened = tryAddress(factory, settings, address, each);
+            if (opened != null) {
+                return opened;
+            }
+        }
+        return each.isEmpty() ? new Failed(null, new IOException("closed"), FailureKind.UNKNOWN) : Failed.of(each);
+    }
+
+    /** Tries each IP address of {@code address} in turn; adds every failure to {@code each}; null if none connected. */
+    private Opened tryAddress(ConnectionFactory factory, ConnectionSettings settings, Address address,
+            List<AddressFailure> each) {
+        int defaultPort = settings.tls() ? 5671 : 5672;
+        List<AttemptTargets.Target> ips;
+        try {
+            ips = targets.of(address, defaultPort);
+        } catch (UnknownHostException | SecurityException e) {
+            each.add(new AddressFailure(AttemptTargets.withPort(address, defaultPort), e, FailureKind.UNREACHABLE));
+            return null;
+        }
+        for (AttemptTargets.Target target : ips) {
             try {
-                return new Opened(factory.newConnection(List.of(target), settings.clientName()), target);
+                // a resolver of the one resolved address: given a list of one, the client would resolve the name again
+                AddressResolver one = new ListAddressResolver(List.of(target.connect()));
+                return new Opened(factory.newConnection(null, one, settings.clientName()), target.reported());
             } catch (Exception e) {
-                worst = moreTelling(worst, new Failed(target, e, FailureClassifier.classify(e)));
+                each.add(new AddressFailure(target.reported(), e, FailureClassifier.classify(e)));
             } finally {
                 inFlight.set(null);
             }
         }
-        return worst;
-    }
-
-    /** A misconfiguration beats a transient failure, and a refusal counts only if all refused. */
-    private static Failed moreTelling(Failed kept, Failed next) {
-        if (kept == null || next.kind().misconfiguration() && !kept.kind().misconfiguration()) {
-            return next;
-        }
-        if (kept.kind().misconfiguration()) {
-            return kept;
-        }
-        return next.kind() == FailureKind.REFUSED ? kept : next;
-    }
-
-    private void shuffle(List<Address> addresses) {
-        for (int i = addresses.size() - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            addresses.set(i, addresses.set(j, addresses.get(i)));
-        }
+        return null;
     }
 
     private ConnectionFactory factory(ConnectionSettings settings) throws GeneralSecurityException, IOException {

@@ -30,7 +30,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A throw-away PKI for TLS tests, made fresh in a temporary folder: a CA, a broker certificate for
  * {@code localhost} / {@code 127.0.0.1}, one for another host name, a client certificate, and an
- * unrelated CA. Every store is PKCS12 with the same password.
+ * unrelated CA; and, for a host name that resolves to several IP addresses, a broker certificate
+ * naming only {@link #MADE_UP_NAME} and one naming another host and {@code 127.0.0.1}. Every store
+ * is PKCS12 with the same password.
  *
  * @param password the stores' password
  * @param caTrust a trust store holding the test CA
@@ -38,9 +40,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * @param broker the broker's key store, valid for localhost and 127.0.0.1
  * @param wrongHostBroker a broker key store signed by the CA but valid only for {@code other.example}
  * @param client a client key store signed by the CA (mutual TLS)
+ * @param madeUpNameBroker a broker key store signed by the CA, valid only for {@link #MADE_UP_NAME} (no IP address)
+ * @param wrongHostIpBroker a broker key store signed by the CA, valid for {@code other.example} and {@code 127.0.0.1}
  */
 public record TestPki(String password, Path caTrust, Path otherCaTrust, Path broker, Path wrongHostBroker,
-        Path client) {
+        Path client, Path madeUpNameBroker, Path wrongHostIpBroker) {
+
+    /** A host name no DNS knows; tests resolve it themselves (to loopback addresses). */
+    public static final String MADE_UP_NAME = "rabbit.test";
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
@@ -61,7 +68,8 @@ public record TestPki(String password, Path caTrust, Path otherCaTrust, Path bro
                     true, null, null);
 
             TestPki pki = new TestPki(password, dir.resolve("ca-trust.p12"), dir.resolve("other-ca-trust.p12"),
-                    dir.resolve("broker.p12"), dir.resolve("wrong-host-broker.p12"), dir.resolve("client.p12"));
+                    dir.resolve("broker.p12"), dir.resolve("wrong-host-broker.p12"), dir.resolve("client.p12"),
+                    dir.resolve("made-up-name-broker.p12"), dir.resolve("wrong-host-ip-broker.p12"));
             trustStore(pki.caTrust(), password, caCert);
             trustStore(pki.otherCaTrust(), password, otherCert);
             leaf(pki.broker(), password, "CN=localhost", ca.getPrivate(), caCert, KeyPurposeId.id_kp_serverAuth,
@@ -70,6 +78,12 @@ public record TestPki(String password, Path caTrust, Path otherCaTrust, Path bro
             leaf(pki.wrongHostBroker(), password, "CN=other.example", ca.getPrivate(), caCert,
                     KeyPurposeId.id_kp_serverAuth,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, "other.example")));
+            leaf(pki.madeUpNameBroker(), password, "CN=" + MADE_UP_NAME, ca.getPrivate(), caCert,
+                    KeyPurposeId.id_kp_serverAuth, new GeneralNames(new GeneralName(GeneralName.dNSName, MADE_UP_NAME)));
+            leaf(pki.wrongHostIpBroker(), password, "CN=other.example", ca.getPrivate(), caCert,
+                    KeyPurposeId.id_kp_serverAuth,
+                    new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.dNSName, "other.example"),
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
             leaf(pki.client(), password, "CN=tether-client", ca.getPrivate(), caCert, KeyPurposeId.id_kp_clientAuth,
                     null);
             return pki;

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -49,20 +50,30 @@ public sealed interface ConnectionEvent {
      *
      * @param connectionName the connection's name
      * @param at when the attempt failed
-     * @param address the address of the last failure, or {@code null} when no address could be resolved
+     * @param address the address of the most telling failure (a misconfiguration beats a transient
+     *     failure, a refusal counts only when all refused), or {@code null} when no address was tried
      * @param cause what went wrong
      * @param kind the classification of {@code cause}
      * @param attempt the attempt's number in the current outage, from 1
      * @param nextDelay the delay before the next attempt
+     * @param each every address's failure in this attempt, in the order tried (each IP address of a
+     *     host name that resolves to several); empty when no address was tried
      */
     record ConnectFailed(String connectionName, Instant at, Address address, Throwable cause, FailureKind kind,
-            int attempt, Duration nextDelay) implements ConnectionEvent {
+            int attempt, Duration nextDelay, List<AddressFailure> each) implements ConnectionEvent {
         public ConnectFailed {
             Objects.requireNonNull(connectionName, "connectionName");
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(cause, "cause");
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(nextDelay, "nextDelay");
+            each = List.copyOf(Objects.requireNonNull(each, "each"));
+        }
+
+        /** A failure with no per-address detail (none tried, or one). */
+        public ConnectFailed(String connectionName, Instant at, Address address, Throwable cause, FailureKind kind,
+                int attempt, Duration nextDelay) {
+            this(connectionName, at, address, cause, kind, attempt, nextDelay, List.of());
         }
 
         /**

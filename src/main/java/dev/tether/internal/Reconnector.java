@@ -211,7 +211,7 @@ final class Reconnector {
         failures++;
         Duration delay = policy.delayAfter(failures, failed.kind(), state.settings().backoff());
         ConnectionEvent.ConnectFailed event = new ConnectionEvent.ConnectFailed(name, clock.instant(),
-                failed.address(), failed.cause(), failed.kind(), attempt, delay);
+                failed.address(), failed.cause(), failed.kind(), attempt, delay, failed.each());
         state.status(ConnectionState.CONNECTING, downSince, null, failures, event, null);
         log.failed(event);
         events.fire(event);

@@ -115,7 +115,11 @@ public final class ConnectionHolder implements PersistentConnection {
     @Override
     public CompletionStage<Connection> connected() {
         Optional<Connection> connection = usable(false);
-        return connection.isPresent() ? CompletableFuture.completedFuture(connection.get()) : register();
+        if (connection.isPresent()) {
+            return CompletableFuture.completedFuture(connection.get());
+        }
+        startIfLazy();
+        return state.register(); // never blocks: fine from a listener on the holder's thread too
     }
 
     @Override
@@ -191,6 +195,7 @@ public final class ConnectionHolder implements PersistentConnection {
         return Optional.empty();
     }
 
+    /** Registers a caller about to block: refused on the holder's thread, whose listener would wait for itself. */
     private CompletableFuture<Connection> register() {
         if (reconnector.onHolderThread()) {
             throw new IllegalStateException("Connection '" + name() + "': waiting for a connection from a Tether"

@@ -2,6 +2,7 @@ package dev.tether.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -99,6 +101,29 @@ class HolderAccessTest {
         Throwable error = thrown.get(10, TimeUnit.SECONDS);
         assertTrue(error instanceof IllegalStateException && error.getMessage().contains("deadlock"),
                 String.valueOf(error));
+        holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aListenerCanAskForTheNextConnectionWithoutBlocking(QpidBroker broker) throws Exception {
+        AtomicReference<ConnectionHolder> self = new AtomicReference<>();
+        CompletableFuture<Connection> next = new CompletableFuture<>();
+        ConnectionSettings settings = ConnectionSettings.builder().uri(broker.uri()).build();
+        ConnectionHolder holder = new ConnectionHolder(settings, null, List.of(event -> {
+            if (event instanceof ConnectionEvent.Disconnected) {
+                self.get().connected().thenAcceptAsync(next::complete); // on the holder's own thread
+            }
+        }), java.time.Clock.systemUTC(), new ExecutorScheduler("tether-listener-connected"),
+                java.util.random.RandomGenerator.getDefault());
+        self.set(holder);
+        holder.start();
+        Connection first = holder.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        holder.reconnect();
+
+        Connection second = next.get(10, TimeUnit.SECONDS);
+        assertNotSame(first, second);
+        assertTrue(second.isOpen());
         holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

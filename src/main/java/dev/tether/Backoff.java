@@ -21,6 +21,9 @@ import java.time.Duration;
  */
 public record Backoff(Duration initial, Duration max, double multiplier, double jitter, Duration refusedMax) {
 
+    /** The longest delay any of the durations may be: one day. */
+    public static final Duration LONGEST = Duration.ofDays(1);
+
     /** The defaults: 100 ms, 30 s, ×2, ±30 %, 1 s while refused. */
     public static final Backoff DEFAULT =
             new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.3, Duration.ofSeconds(1));
@@ -28,13 +31,13 @@ public record Backoff(Duration initial, Duration max, double multiplier, double 
     /**
      * Validates the values.
      *
-     * @throws IllegalArgumentException naming the setting, for a non-positive duration, {@code max}
-     *     below {@code initial}, a multiplier below 1 or a jitter outside [0, 1)
+     * @throws IllegalArgumentException naming the setting, for a non-positive duration or one longer
+     *     than {@link #LONGEST}, {@code max} below {@code initial}, a multiplier below 1 or a jitter outside [0, 1)
      */
     public Backoff {
-        Check.positive("backoff.initial", initial);
-        Check.positive("backoff.max", max);
-        Check.positive("backoff.refused-max", refusedMax);
+        Check.positiveAtMost("backoff.initial", initial, LONGEST);
+        Check.positiveAtMost("backoff.max", max, LONGEST);
+        Check.positiveAtMost("backoff.refused-max", refusedMax, LONGEST);
         if (max.compareTo(initial) < 0) {
             throw Check.invalid("backoff.max", "must not be below backoff.initial");
         }

@@ -100,7 +100,20 @@ class ConnectionSettingsTest {
                 bad("backoff.multiplier", () -> ConnectionSettings.builder().backoff(Backoff.DEFAULT.withMultiplier(Double.NaN))),
                 bad("backoff.jitter", () -> ConnectionSettings.builder().backoff(Backoff.DEFAULT.withJitter(1.0))),
                 bad("backoff.jitter", () -> ConnectionSettings.builder().backoff(Backoff.DEFAULT.withJitter(-0.1))),
-                bad("backoff.refused-max", () -> ConnectionSettings.builder().backoff(Backoff.DEFAULT.withRefusedMax(Duration.ofMillis(-1)))));
+                bad("backoff.refused-max", () -> ConnectionSettings.builder().backoff(Backoff.DEFAULT.withRefusedMax(Duration.ofMillis(-1)))),
+                // Upper bounds: 200000 days used to pass and then overflow Duration.toNanos() in the holder.
+                bad("backoff.max", () -> ConnectionSettings.builder().backoff(Backoff.DEFAULT.withMax(Duration.ofDays(200_000)))),
+                bad("backoff.initial", () -> ConnectionSettings.builder().backoff(
+                        new Backoff(Duration.ofDays(2), Duration.ofDays(2), 2, 0.3, Duration.ofSeconds(1)))),
+                bad("backoff.refused-max", () -> ConnectionSettings.builder().backoff(Backoff.DEFAULT.withRefusedMax(Duration.ofHours(25)))),
+                bad("await-timeout", () -> ConnectionSettings.builder().awaitTimeout(Duration.ofDays(366))),
+                bad("connection-timeout", () -> ConnectionSettings.builder().connectionTimeout(Duration.ofDays(30))),
+                // Unknown protocol names used to fail inside the socket set-up on every attempt, leaking a socket each time.
+                bad("tls.protocols", () -> ConnectionSettings.builder().uri("amqps://h").tlsProtocols(List.of("TLS1.3"))),
+                bad("tls.protocols", () -> ConnectionSettings.builder().uri("amqps://h").tlsProtocols(List.of("TLSv1.3", "tls13"))),
+                // An invalid path used to throw InvalidPathException inside the attempt, ending the reconnect loop.
+                bad("tls.trust-store", () -> ConnectionSettings.builder().uri("amqps://h").trustStore("ca\u0000.p12", "pw")),
+                bad("tls.key-store", () -> ConnectionSettings.builder().uri("amqps://h").keyStore("me\u0000.p12", SECRET)));
     }
 
     private static Arguments bad(String key, Supplier<ConnectionSettings.Builder> builder) {

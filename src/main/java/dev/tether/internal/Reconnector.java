@@ -338,6 +338,9 @@ final class Reconnector {
          * the first notice only.
          */
         void lost(ShutdownSignalException cause) {
+            if (connection.isOpen()) {
+                return; // notifyListeners() called on an open connection: nothing was lost
+            }
             state.withdraw(published);
             if (lossReported.compareAndSet(false, true)) {
                 submit(() -> onLost(this, cause));

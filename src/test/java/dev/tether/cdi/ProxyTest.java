@@ -102,6 +102,22 @@ class ProxyTest {
     }
 
     @Test
+    void notifyListenersOnTheProxyOrTheConnectionSetsOffNoLoss() throws Exception {
+        Connection managed = client.holder.await(Duration.ofSeconds(10));
+        List<ShutdownSignalException> signals = new CopyOnWriteArrayList<>();
+        client.connection.addShutdownListener(signals::add);
+
+        client.connection.notifyListeners();
+        assertSame(managed, client.holder.get(), "still handed out after notifyListeners() on the proxy");
+        managed.notifyListeners(); // the client's own: calls Tether's listener with no close reason
+        assertSame(managed, client.holder.get(), "still handed out after notifyListeners() on the connection");
+
+        assertTrue(managed.isOpen());
+        assertEquals(ConnectionState.CONNECTED, client.holder.state());
+        assertEquals(1, events.of("default", Connected.class).size(), "no reconnection");
+    }
+
+    @Test
     void isOpenAnswersFromTheHolderStateAndACallWaitsThenNamesTheConnectionAndItsLastFailure() throws Exception {
         client.holder.await(Duration.ofSeconds(10));
         assertTrue(client.connection.isOpen());

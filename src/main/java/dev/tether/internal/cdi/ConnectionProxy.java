@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
  * The {@link Connection} applications inject: every call goes to the holder's current connection,
  * waiting up to {@code await-timeout} while there is none. {@code close()} and {@code abort()}
  * leave the managed connection open; {@code isOpen()} answers from the holder's state without
- * waiting; shutdown and blocked listeners outlive the connection they were added to.
+ * waiting; shutdown and blocked listeners outlive the connection they were added to, and
+ * {@code clearBlockedListeners()} removes only those; {@code notifyListeners()} does nothing.
  */
 final class ConnectionProxy implements InvocationHandler {
 
@@ -74,6 +75,13 @@ final class ConnectionProxy implements InvocationHandler {
             }
             case "removeBlockedListener" -> {
                 return listeners.remove((BlockedListener) args[0]);
+            }
+            case "notifyListeners" -> {
+                // The client's protected API: on the real connection it would call Tether's own
+                // shutdown listener as if the connection had closed. Nothing has shut down here.
+                LOG.log(Level.DEBUG, () -> "Connection '" + holder.name()
+                        + "': notifyListeners() on the injected proxy ignored");
+                return null;
             }
             case "clearBlockedListeners" -> {
                 listeners.clearBlocked();

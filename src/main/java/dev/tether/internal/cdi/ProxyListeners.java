@@ -57,10 +57,11 @@ final class ProxyListeners implements ConnectionListener {
         return removed;
     }
 
+    /** Removes the blocked listeners added through the proxy, and only those: Tether's own stays. */
     synchronized void clearBlocked() {
-        blockedListeners.clear();
         if (latest != null) {
-            latest.clearBlockedListeners();
+            blockedListeners.forEach(latest::removeBlockedListener);
         }
+        blockedListeners.clear();
     }
 }

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Row {@code misconfig} of the reliability table: a wrong password and an unknown virtual host
- * are classified as misconfiguration, retried at the maximum delay, shown as a connecting holder
- * with that failure, and the password appears nowhere (events, status, exceptions, log).
+ * Row {@code misconfig} of the reliability table: a wrong password, an unknown virtual host and a
+ * virtual host the user has no permission on are classified as misconfiguration, retried at the
+ * maximum delay, shown as a connecting holder with that failure, and the password appears nowhere
+ * (events, status, exceptions, log). Their transient counterparts are in {@link BrokerRefusalsIT}.
  *
  * <p>{@code backoff.max} is 2 s here instead of 30 s, so that the retry itself is seen.
  */
@@ -99,6 +100,23 @@ class MisconfigurationIT {
             holder = start(ConnectionSettings.builder("it-misconfig-vhost").uri(node.uri()).username(user)
                     .password(secret).virtualHost("tether-it-no-such-vhost"));
             checkMisconfiguration("unknown-virtual-host", FailureKind.VIRTUAL_HOST, secret);
+        } finally {
+            node.rabbitmqctl("delete_user", user);
+        }
+    }
+
+    @Test
+    void aVirtualHostTheUserHasNoPermissionOnIsAVirtualHostMisconfigurationNotCapacity(RabbitMqNode node)
+            throws Exception {
+        String user = "tether-it-" + UUID.randomUUID().toString().substring(0, 8);
+        String secret = "S3cret-" + UUID.randomUUID();
+        node.addUser(user, secret); // no permission anywhere: 530 "access to vhost '/' refused for user"
+        try {
+            holder = start(ConnectionSettings.builder("it-misconfig-permission").uri(node.uri()).username(user)
+                    .password(secret));
+            checkMisconfiguration("no-permission-on-virtual-host", FailureKind.VIRTUAL_HOST, secret);
+            String cause = String.valueOf(timeline.all(ConnectFailed.class).get(0).cause().getCause());
+            assertTrue(cause.contains("reply-code=530") && cause.contains("refused for user"), cause);
         } finally {
             node.rabbitmqctl("delete_user", user);
         }

@@ -12,11 +12,30 @@ public enum FailureKind {
     UNREACHABLE(false),
     /** TCP connect or the AMQP handshake did not finish within {@code connection-timeout}. */
     TIMED_OUT(false),
-    /** The broker or the network ended the handshake (connection reset, broker shutting down). */
+    /**
+     * The broker or the network ended the handshake: connection reset or end of stream, broker or
+     * node shutting down (320 CONNECTION_FORCED), virtual host down on that node (541
+     * INTERNAL_ERROR), including when the client reports it as a possible authentication failure.
+     */
     HANDSHAKE_FAILED(false),
-    /** The broker refused the credentials. */
+    /**
+     * A broker limit is reached: the connection limit of the virtual host, of the user or of the
+     * node, or a channel limit (RabbitMQ's {@code 530 NOT_ALLOWED ... connection limit (0) is
+     * reached} after {@code rabbitmqctl set_vhost_limits -p / '{"max-connections": 0}'}). Not
+     * misconfiguration: it goes away when other connections close or the limit is raised, so it
+     * is retried with the normal backoff and logged at WARNING.
+     */
+    CAPACITY(false),
+    /**
+     * The broker refused the credentials: {@code 403 ACCESS_REFUSED}, or the connection ended right
+     * after the credentials were sent, with no transient cause in sight.
+     */
     AUTHENTICATION(true),
-    /** The virtual host does not exist, or the user may not access it. */
+    /**
+     * The virtual host does not exist, or the user may not access it ({@code connection.open}
+     * refused: RabbitMQ 530 {@code vhost ... not found} or {@code access to vhost ... refused for
+     * user}, Qpid 404).
+     */
     VIRTUAL_HOST(true),
     /** The broker's certificate is not trusted or does not match its host name. */
     TLS(true),

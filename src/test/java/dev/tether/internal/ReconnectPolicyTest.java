@@ -67,6 +67,17 @@ class ReconnectPolicyTest {
     }
 
     @Test
+    void aReachedBrokerLimitFollowsTheNormalCurveNotTheMaximumDelay() {
+        ReconnectPolicy policy = new ReconnectPolicy(new FixedRandom(0.5)); // no jitter
+        assertEquals(Duration.ofMillis(100), policy.delayAfter(1, FailureKind.CAPACITY, BACKOFF));
+        assertEquals(Duration.ofMillis(800), policy.delayAfter(4, FailureKind.CAPACITY, BACKOFF));
+        assertEquals(Duration.ofMillis(25_500), policy.delayAfter(20, FailureKind.CAPACITY, BACKOFF),
+                "capped at max, like any transient failure");
+        assertEquals(Duration.ofMillis(1_600), policy.delayAfter(5, FailureKind.CAPACITY, BACKOFF),
+                "not at refused-max: a broker at its limit is not helped by retries every second");
+    }
+
+    @Test
     void cappedDelaysAreSpreadBelowTheCapNotPiledOnIt() {
         ReconnectPolicy random = new ReconnectPolicy(new SplittableRandom(3));
         int atCap = 0;

@@ -174,6 +174,12 @@ public final class ConnectionHolder implements PersistentConnection {
         return "PersistentConnection[" + name() + ", " + status.state() + ", " + state.settings().displayUri() + "]";
     }
 
+    /** @return whether the published connection is watched by its closure-signalling channel (for tests) */
+    boolean watchedForClosure() {
+        Optional<Connection> published = state.current();
+        return published.isPresent() && state.isWatched(published);
+    }
+
     /** @return how many callers wait for a connection now (for tests) */
     int waiterCount() {
         return state.waiterCount();

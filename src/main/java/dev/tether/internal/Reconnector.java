@@ -11,7 +11,6 @@ import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.FailureKind;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +18,6 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,20 +36,21 @@ final class Reconnector {
     private final InstantSource clock;
     private final Scheduler scheduler;
     private final ReconnectPolicy policy;
+    private final FlapGuard flapGuard;
     private final ConnectionOpener opener;
     private final OutageLog log;
     private final String name;
     private final CompletableFuture<Void> closeFinished = new CompletableFuture<>();
 
     // confined to the scheduler
-    private Held live;
+    private HeldConnection live;
     private Address liveAddress;
     private Scheduler.Task pendingAttempt;
     private int attempt;
     private int failures;
     private Instant downSince;
     /** The connection most recently opened, for callers that notice its closure first (any thread). */
-    private volatile Held latest;
+    private volatile HeldConnection latest;
 
     Reconnector(HolderState state, AddressResolver resolver, EventDispatcher events, InstantSource clock,
             Scheduler scheduler, RandomGenerator random) {
@@ -59,8 +58,9 @@ final class Reconnector {
         this.resolver = resolver;
         this.events = events;
         this.clock = clock;
-        this.scheduler = scheduler;
+        this.scheduler = new GuardedScheduler(scheduler, this::survive);
         this.policy = new ReconnectPolicy(random);
+        this.flapGuard = new FlapGuard(policy);
         this.opener = new ConnectionOpener(random, state::isClosed);
         this.name = state.name();
         this.log = new OutageLog(name);
@@ -79,9 +79,9 @@ final class Reconnector {
                 return;
             }
             if (live != null) {
-                live.lossReported.set(true); // dropped here: its closing notice needs no task
+                live.dropped(); // dropped here: its closing notice needs no task
                 Connection old = live.connection;
-                disconnected(null, true);
+                disconnected(null, true, Duration.ZERO);
                 closeQuietly(old);
                 scheduleAttempt(Duration.ZERO);
             } else if (pendingAttempt != null) {
@@ -111,7 +111,7 @@ final class Reconnector {
      * it and starts the recovery at once; the client's own notification later finds it handled.
      */
     void noticedClosed(Optional<Connection> published) {
-        Held held = latest;
+        HeldConnection held = latest;
         if (held != null && held.published == published) {
             held.lost(held.connection.getCloseReason());
         } else {
@@ -145,7 +145,14 @@ final class Reconnector {
             closeQuietly(connection);
             return;
         }
-        Held held = new Held(connection);
+        Channel sentinel = HeldConnection.openClosureSignal(connection);
+        if (!connection.isOpen()) { // the broker closed it at once, e.g. a channel limit of 0
+            ShutdownSignalException cause = connection.getCloseReason();
+            onFailed(new ConnectionOpener.Failed(address, cause, FailureClassifier.classify(cause)));
+            return;
+        }
+        HeldConnection held = new HeldConnection(connection, clock.instant(), state,
+                (lost, cause) -> submit(() -> onLost(lost, cause)));
         latest = held;
         connection.addShutdownListener(held::lost);
         connection.addBlockedListener(reason -> submit(() -> onBlocked(held, reason)),
@@ -156,7 +163,7 @@ final class Reconnector {
         try {
             events.fireConnected(event);
         } catch (Throwable rejected) {
-            held.lossReported.set(true); // rejected, not lost: no onLost for it
+            held.dropped(); // rejected, not lost: no onLost for it
             connection.abort(1000);
             // Listeners that counted the Connected see it undone before the failure is reported.
             events.fire(new ConnectionEvent.Disconnected(name, clock.instant(), rejected, true));
@@ -165,42 +172,13 @@ final class Reconnector {
         }
         live = held;
         liveAddress = address;
-        watchForClosure(held);
+        held.watchForClosure(sentinel);
         log.connected(event, failures);
         attempt = 0;
         failures = 0;
         state.status(ConnectionState.CONNECTED, now, address, 0, state.status().lastFailure(), null);
         if (connection.isOpen()) {
             state.publish(held.published);
-        }
-    }
-
-    /**
-     * Opens an idle channel whose shutdown listener signals the connection's closure early: the
-     * client shuts channels down (and notifies their listeners) synchronously when the connection
-     * starts closing, long before it notifies the connection's own listeners. This lets
-     * {@code get()} and {@code current()} trust the published connection without calling the
-     * client's {@code isOpen()}, which takes a lock. Without the channel, they fall back to it.
-     */
-    private void watchForClosure(Held held) {
-        try {
-            Channel sentinel = held.connection.createChannel();
-            if (sentinel == null) {
-                return;
-            }
-            // Watched before the listener is added: a channel that is already shut down calls the
-            // listener at once, so a closure starting at any point here still ends the watch.
-            state.watch(held.published);
-            sentinel.addShutdownListener(signal -> {
-                // Readers go back to asking isOpen(): even when the connection closes before it is
-                // published, it is never trusted unasked afterwards.
-                state.unwatch(held.published);
-                if (signal.isHardError()) {
-                    held.lost(held.connection.getCloseReason());
-                }
-            });
-        } catch (IOException | RuntimeException noChannel) {
-            state.unwatch(held.published); // no early signal for this connection: readers check isOpen()
         }
     }
 
@@ -218,15 +196,17 @@ final class Reconnector {
         scheduleAttempt(delay);
     }
 
-    private void onLost(Held held, ShutdownSignalException cause) {
+    private void onLost(HeldConnection held, ShutdownSignalException cause) {
         if (held != live || state.isClosed()) {
             return;
         }
-        disconnected(cause, cause != null && cause.isInitiatedByApplication());
-        scheduleAttempt(Duration.ZERO);
+        Duration lived = Duration.between(held.since, clock.instant());
+        Duration delay = flapGuard.delayAfterLoss(lived, state.settings().backoff());
+        disconnected(cause, cause != null && cause.isInitiatedByApplication(), delay);
+        scheduleAttempt(delay);
     }
 
-    private void disconnected(Throwable cause, boolean applicationInitiated) {
+    private void disconnected(Throwable cause, boolean applicationInitiated, Duration nextDelay) {
         Address address = liveAddress;
         state.withdraw(state.current());
         live = null;
@@ -237,11 +217,11 @@ final class Reconnector {
         state.status(ConnectionState.CONNECTING, downSince, null, 0, state.status().lastFailure(), null);
         ConnectionEvent.Disconnected event =
                 new ConnectionEvent.Disconnected(name, downSince, cause, applicationInitiated);
-        log.lost(event, address);
+        log.lost(event, address, nextDelay, flapGuard.flaps());
         events.fire(event);
     }
 
-    private void onBlocked(Held held, String reason) {
+    private void onBlocked(HeldConnection held, String reason) {
         if (held != live || state.isClosed()) {
             return;
         }
@@ -258,10 +238,10 @@ final class Reconnector {
                 pendingAttempt.cancel();
                 pendingAttempt = null;
             }
-            Held old = live;
+            HeldConnection old = live;
             live = null;
             if (old != null) {
-                old.lossReported.set(true);
+                old.dropped();
                 events.fire(new ConnectionEvent.Disconnected(name, clock.instant(), null, true));
                 closeQuietly(old.connection);
             }
@@ -274,7 +254,7 @@ final class Reconnector {
 
     private void scheduleAttempt(Duration delay) {
         try {
-            pendingAttempt = scheduler.schedule(guarded(this::attempt), delay);
+            pendingAttempt = scheduler.schedule(this::attempt, delay);
         } catch (RejectedExecutionException closing) {
             pendingAttempt = null;
         }
@@ -282,21 +262,11 @@ final class Reconnector {
 
     private boolean submit(Runnable task) {
         try {
-            scheduler.execute(guarded(task));
+            scheduler.execute(task);
             return true;
         } catch (RejectedExecutionException closing) {
             return false;
         }
-    }
-
-    private Runnable guarded(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (Throwable unexpected) {
-                survive(unexpected);
-            }
-        };
     }
 
     /**
@@ -317,33 +287,6 @@ final class Reconnector {
                     + " the next attempt waits backoff.max", again);
             if (pendingAttempt == null) {
                 scheduleAttempt(state.settings().backoff().max());
-            }
-        }
-    }
-
-    /** One opened connection: its published form, and its loss reported once however many notices arrive. */
-    private final class Held {
-        final Connection connection;
-        final Optional<Connection> published;
-        final AtomicBoolean lossReported = new AtomicBoolean();
-
-        Held(Connection connection) {
-            this.connection = connection;
-            this.published = Optional.of(connection);
-        }
-
-        /**
-         * Its closure was noticed (the client's shutdown listener, the closure-signalling channel, or
-         * a caller): withdrawn at once, on the noticing thread, and handed to the holder's thread on
-         * the first notice only.
-         */
-        void lost(ShutdownSignalException cause) {
-            if (connection.isOpen()) {
-                return; // notifyListeners() called on an open connection: nothing was lost
-            }
-            state.withdraw(published);
-            if (lossReported.compareAndSet(false, true)) {
-                submit(() -> onLost(this, cause));
             }
         }
     }

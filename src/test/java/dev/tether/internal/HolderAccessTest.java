@@ -128,6 +128,22 @@ class HolderAccessTest {
     }
 
     @Test
+    void theConnectionIsTrustedUnaskedOnlyWhileItsClosureSignalIsOpen(QpidBroker broker) throws Exception {
+        ConnectionHolder holder = Holders.manual(settings(broker.uri()), scheduler, new FixedRandom(0.5), null);
+        holder.start();
+        scheduler.runDue();
+        Connection connection = holder.get();
+        assertTrue(holder.watchedForClosure(), "get() and current() need no lock while the channel is open");
+
+        connection.close();
+
+        assertFalse(holder.watchedForClosure());
+        assertTrue(holder.current().isEmpty(), "withdrawn as the connection closed, before any holder task ran");
+        holder.close();
+        scheduler.runDue();
+    }
+
+    @Test
     void getNamesTheLastFailure() {
         ConnectionHolder holder = Holders.manual(settings("amqp://guest:guest@127.0.0.1:" + Ports.closed()),
                 scheduler, new FixedRandom(0.5), null);

@@ -123,6 +123,29 @@ class BrokerRefusalsIT {
     }
 
     @Test
+    void aChannelLimitThatRefusesTheClosureSignalIsCapacityNotAReconnectLoop(RabbitMqNode node) throws Exception {
+        String user = "tether-it-channels-" + UUID.randomUUID().toString().substring(0, 8);
+        node.addUser(user, "limited");
+        try {
+            node.setPermissions("/", user);
+            // The broker accepts the connection, then closes it (530) when its first channel opens.
+            node.rabbitmqctl("set_user_limits", user, "{\"max-channels\": 0}");
+            holder = start("it-capacity-channels", node.uri().replace("guest:guest", user + ":limited"));
+            checkRetriedWithTheNormalBackoff(FailureKind.CAPACITY, "number of channels opened", 4);
+            assertEquals(0, timeline.all(Connected.class).size(), "no connection looked established");
+
+            long liftBegin = System.nanoTime();
+            node.rabbitmqctl("clear_user_limits", user, "all");
+            long lifted = System.nanoTime();
+            Connected connected = timeline.await(Connected.class, 1, WAIT);
+            report("user-channel-limit", "clear_user_limits <user> all", liftBegin, lifted, connected);
+        } finally {
+            closeHolderNow();
+            node.rabbitmqctl("delete_user", user);
+        }
+    }
+
+    @Test
     void aVirtualHostThatIsDownIsTransientAndConnectsOnceItIsRestarted(RabbitMqNode node) throws Exception {
         String vhost = "tether-it-down-" + UUID.randomUUID().toString().substring(0, 8);
         node.addVhost(vhost);

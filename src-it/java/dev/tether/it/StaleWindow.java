@@ -78,6 +78,23 @@ final class StaleWindow implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(longestNanos);
     }
 
+    /**
+     * The longest a holder may hand out a closed connection. Without the closure-signalling channel,
+     * it is until the client calls its shutdown listeners: up to its shutdown timeout (seconds);
+     * with it, about a millisecond. The bound leaves room for a loaded CI machine.
+     */
+    static final long LIMIT_MILLIS = 250;
+
+    /** @return {@link #longestMillis()}, checked to be at most {@link #LIMIT_MILLIS} */
+    long checkedLongestMillis() {
+        long longest = longestMillis();
+        if (longest > LIMIT_MILLIS) {
+            throw new AssertionError("a closed connection was handed out for " + longest + " ms (limit "
+                    + LIMIT_MILLIS + " ms) in " + stretches + " stretch(es)");
+        }
+        return longest;
+    }
+
     /** @return how many such stretches were seen */
     int stretches() {
         return stretches;

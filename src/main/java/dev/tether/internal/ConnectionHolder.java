@@ -61,6 +61,7 @@ public final class ConnectionHolder implements PersistentConnection {
     /** Starts the first attempt, unless started or closed already. */
     public void start() {
         if (!state.isClosed() && started.compareAndSet(false, true)) {
+            state.starting(clock.instant());
             reconnector.start();
         }
     }
@@ -101,14 +102,14 @@ public final class ConnectionHolder implements PersistentConnection {
 
     @Override
     public Connection await() throws InterruptedException, ConnectionClosedException {
-        Optional<Connection> connection = usable(false);
+        Optional<Connection> connection = usableOrDelivered();
         return connection.isPresent() ? connection.get() : new Wait(this, register()).forever();
     }
 
     @Override
     public Connection await(Duration timeout) throws InterruptedException, TimeoutException, ConnectionClosedException {
         Objects.requireNonNull(timeout, "timeout");
-        Optional<Connection> connection = usable(false);
+        Optional<Connection> connection = usableOrDelivered();
         return connection.isPresent() ? connection.get() : new Wait(this, register()).atMost(timeout);
     }
 
@@ -162,6 +163,7 @@ public final class ConnectionHolder implements PersistentConnection {
             return;
         }
         if (started.compareAndSet(false, true)) {
+            state.starting(clock.instant());
             reconnector.start();
         } else {
             reconnector.reconnectNow();
@@ -202,10 +204,21 @@ public final class ConnectionHolder implements PersistentConnection {
     }
 
     /** Registers a caller about to block: refused on the holder's thread, whose listener would wait for itself. */
+    /**
+     * The usable connection, or on the holder's thread while {@code Connected} listeners run, the
+     * connection being delivered: a listener (or the injected proxy it uses) acts on it instead of
+     * waiting for itself.
+     */
+    private Optional<Connection> usableOrDelivered() {
+        Optional<Connection> connection = usable(false);
+        return connection.isPresent() ? connection : reconnector.delivering();
+    }
+
     private CompletableFuture<Connection> register() {
         if (reconnector.onHolderThread()) {
             throw new IllegalStateException("Connection '" + name() + "': waiting for a connection from a Tether"
-                    + " listener would deadlock (listeners run on the thread that connects); use get() or current()");
+                    + " listener would deadlock (listeners run on the thread that connects); use connected(), or"
+                    + " the connection a Connected event carries");
         }
         startIfLazy();
         return state.register();

@@ -38,7 +38,17 @@ final class HolderState {
     HolderState(ConnectionSettings settings, Instant created) {
         this.name = settings.name();
         this.settings = settings;
-        this.status = new ConnectionStatus(ConnectionState.CONNECTING, created, null, 0, null, null);
+        this.status = new ConnectionStatus(settings.eager() ? ConnectionState.CONNECTING : ConnectionState.IDLE,
+                created, null, 0, null, null);
+    }
+
+    /** A lazy holder was asked for its first connection: from IDLE to CONNECTING. */
+    void starting(Instant at) {
+        synchronized (lock) {
+            if (!closed.get() && status.state() == ConnectionState.IDLE) {
+                status = new ConnectionStatus(ConnectionState.CONNECTING, at, null, 0, null, null);
+            }
+        }
     }
 
     String name() {

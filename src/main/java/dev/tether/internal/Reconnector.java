@@ -49,6 +49,8 @@ final class Reconnector {
     private int attempt;
     private int failures;
     private Instant downSince;
+    /** The connection whose {@code Connected} listeners are running, else empty. */
+    private Optional<Connection> delivering = Optional.empty();
     /** The connection most recently opened, for callers that notice its closure first (any thread). */
     private volatile HeldConnection latest;
 
@@ -123,6 +125,11 @@ final class Reconnector {
         return scheduler.onSchedulerThread();
     }
 
+    /** @return on the holder's thread, the connection whose {@code Connected} listeners are running; else empty */
+    Optional<Connection> delivering() {
+        return onHolderThread() ? delivering : Optional.empty();
+    }
+
     private void attempt() {
         pendingAttempt = null;
         if (state.isClosed()) {
@@ -161,8 +168,10 @@ final class Reconnector {
         ConnectionEvent.Connected event = new ConnectionEvent.Connected(name, now, connection, address, attempt,
                 Duration.between(downSince, now));
         try {
+            delivering = held.published;
             events.fireConnected(event);
         } catch (Throwable rejected) {
+            delivering = Optional.empty();
             held.dropped(); // rejected, not lost: no onLost for it
             connection.abort(1000);
             // Listeners that counted the Connected see it undone before the failure is reported.
@@ -170,6 +179,7 @@ final class Reconnector {
             onFailed(new ConnectionOpener.Failed(address, rejected, FailureKind.APPLICATION));
             return;
         }
+        delivering = Optional.empty();
         live = held;
         liveAddress = address;
         held.watchForClosure(sentinel);

@@ -61,6 +61,29 @@ class ReadinessTest {
     }
 
     @Test
+    void aLazyConnectionNobodyAskedForIsIdleAndKeepsReadinessUpUntilItsFirstUse() throws Exception {
+        try (QpidBroker broker = QpidBroker.start();
+                var config = TetherCdi.config(Map.of("tether.uri", broker.uri(), "tether.eager", "false"));
+                WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class,
+                        HealthRegistries.class, UsesDefault.class).initialize()) {
+            SmallRyeHealth idle = ready(container);
+            assertFalse(idle.isDown(), "a pod that is not ready gets no traffic, and without traffic a lazy "
+                    + "connection is never asked for: " + json(idle));
+            assertEquals("IDLE", tether(idle).getJsonObject("data").getString("default.state"));
+
+            container.select(UsesDefault.class).get().connection.createChannel().close(); // the first use
+            SmallRyeHealth used = ready(container);
+            assertFalse(used.isDown(), json(used));
+            assertEquals("CONNECTED", tether(used).getJsonObject("data").getString("default.state"));
+        }
+    }
+
+    @jakarta.enterprise.context.Dependent
+    static class UsesDefault {
+        @jakarta.inject.Inject @dev.tether.Persistent com.rabbitmq.client.Connection connection;
+    }
+
+    @Test
     void downWithTheClassifiedFailureAndNoPasswordWhileAConnectionIsDown() {
         try (QpidBroker broker = QpidBroker.start();
                 var config = TetherCdi.config(Map.of("tether.uri", broker.uri(), "tether.orders.password", SECRET,

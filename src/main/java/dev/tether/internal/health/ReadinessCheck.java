@@ -15,7 +15,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness: UP when every connection is {@code CONNECTED}. Reads the holders' cached status only,
+ * Readiness: UP when every connection is {@code CONNECTED}, or {@code IDLE} (lazy and not yet
+ * asked for: no traffic reaches a pod that is not ready, so DOWN would never end). Reads the holders' cached status only,
  * so a probe does no I/O, never hangs and costs the broker nothing. Data per connection, under
  * {@code <name>.}: state, since, address and virtual host (never credentials), attempts in the
  * current outage, last failure (kind and message, the password masked), blocked. Never throws: a
@@ -45,7 +46,8 @@ public class ReadinessCheck implements HealthCheck {
             List<PersistentConnection> holders = registry.holders().stream()
                     .sorted(Comparator.comparing(PersistentConnection::name)).toList();
             for (PersistentConnection holder : holders) {
-                up &= holder.state() == ConnectionState.CONNECTED;
+                ConnectionState state = holder.state();
+                up &= state == ConnectionState.CONNECTED || state == ConnectionState.IDLE;
                 describe(holder, response);
             }
             return response.status(up).build();

@@ -43,6 +43,8 @@ import org.junit.jupiter.api.TestInstance;
 class ConfigurationTest {
 
     private static final List<String> LOGGED = new CopyOnWriteArrayList<>();
+    /** Held: java.util.logging keeps loggers weakly, and a new one would have no handler. */
+    private static final Logger LOGGER = Logger.getLogger("dev.tether");
     private static final Handler CAPTURE = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -103,7 +105,7 @@ class ConfigurationTest {
         properties.put("tether.rm.backoff.refused-max", "200ms");
         properties.put("tether.tlsv.tls.verify-hostname", "false");
         config = TetherCdi.config(properties);
-        Logger.getLogger("dev.tether").addHandler(CAPTURE);
+        LOGGER.addHandler(CAPTURE);
         container = TetherCdi.weld(EventLog.class).initialize();
         registry = container.select(ConnectionRegistry.class).get();
         events = container.select(EventLog.class).get();
@@ -112,7 +114,7 @@ class ConfigurationTest {
     @AfterAll
     void release() {
         container.close();
-        Logger.getLogger("dev.tether").removeHandler(CAPTURE);
+        LOGGER.removeHandler(CAPTURE);
         config.close();
         silent.close();
         viaUri.close();

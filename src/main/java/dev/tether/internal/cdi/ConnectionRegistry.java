@@ -95,7 +95,13 @@ public class ConnectionRegistry {
         }
         Set<String> names = new TreeSet<>(config.configuredNames());
         if (injectedNames.isResolvable()) {
-            names.addAll(injectedNames.get().names());
+            for (String injected : injectedNames.get().names()) {
+                if (names.add(injected) && !ConnectionSettings.DEFAULT_NAME.equals(injected)
+                        && !config.hasOwnKeys(injected)) {
+                    LOG.log(Level.WARNING, "Connection '" + injected + "' is injected but has no tether." + injected
+                            + ".* key of its own: it uses the global settings (a misspelt name?)");
+                }
+            }
         }
         Set<String> problems = new LinkedHashSet<>(); // names falling back to one bad global key report it once
         try {

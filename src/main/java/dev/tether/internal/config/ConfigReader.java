@@ -22,7 +22,8 @@ import org.eclipse.microprofile.config.ConfigValue;
 
 /**
  * Builds {@link ConnectionSettings} from MicroProfile Config: {@code tether.<name>.<key>}, then
- * {@code tether.<key>}, then the built-in default. Every problem names the config key that
+ * {@code tether.<key>}, then the built-in default; a named connection with its own {@code uri}
+ * does not fall back for its endpoint and credentials. Every problem names the config key that
  * supplied the value and says why, never repeating a password.
  */
 public final class ConfigReader {
@@ -30,6 +31,9 @@ public final class ConfigReader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final List<String> STORE_KEYS = List.of(ConfigKeys.TLS_TRUST_STORE,
             ConfigKeys.TLS_TRUST_STORE_PASSWORD, ConfigKeys.TLS_KEY_STORE, ConfigKeys.TLS_KEY_STORE_PASSWORD);
+
+    private static final Set<String> ENDPOINT_KEYS = Set.of(ConfigKeys.ADDRESSES, ConfigKeys.USERNAME,
+            ConfigKeys.PASSWORD, ConfigKeys.VIRTUAL_HOST);
 
     private final Config config;
 
@@ -48,6 +52,15 @@ public final class ConfigReader {
             }
         }
         return names;
+    }
+
+    /**
+     * @param name a connection name
+     * @return whether any {@code tether.<name>.<key>} is set, environment variables included
+     *     ({@code TETHER_<NAME>_URI}), which configuration does not list by their dotted names
+     */
+    public boolean hasOwnKeys(String name) {
+        return ConfigKeys.CONNECTION_KEYS.stream().anyMatch(key -> present(PREFIX + name + "." + key));
     }
 
     /** @return the keys under {@code tether.} that mean nothing (typos), sorted */
@@ -183,11 +196,20 @@ public final class ConfigReader {
         };
     }
 
-    /** @return the config key that holds a value for this connection's key, or {@code null} */
+    /**
+     * @return the config key that holds a value for this connection's key, or {@code null}. A named
+     *     connection with its own {@code uri} takes its endpoint and credentials from it alone: the
+     *     global {@code addresses}, {@code username}, {@code password} and {@code virtual-host} would
+     *     otherwise silently send it to the default broker, or log in as another user.
+     */
     private String sourceKey(String name, String key) {
         String named = PREFIX + name + "." + key;
         if (present(named)) {
             return named;
+        }
+        if (ENDPOINT_KEYS.contains(key) && !ConnectionSettings.DEFAULT_NAME.equals(name)
+                && present(PREFIX + name + "." + ConfigKeys.URI)) {
+            return null;
         }
         String global = PREFIX + key;
         return present(global) ? global : null;

@@ -7,8 +7,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /** Decides whether to register the readiness check; touches no MicroProfile Health type itself. */
 final class HealthSupport {
 
-    static final String CHECK = "dev.tether.internal.health.ReadinessCheck";
-
     private static final String HEALTH_API = "org.eclipse.microprofile.health.HealthCheck";
     private static final System.Logger LOG = System.getLogger("dev.tether");
 

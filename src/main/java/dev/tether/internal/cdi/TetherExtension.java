@@ -4,12 +4,11 @@ import com.rabbitmq.client.Connection;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
+import dev.tether.internal.health.ReadinessRegistration;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.build.compatible.spi.BeanInfo;
 import jakarta.enterprise.inject.build.compatible.spi.BuildCompatibleExtension;
-import jakarta.enterprise.inject.build.compatible.spi.Discovery;
-import jakarta.enterprise.inject.build.compatible.spi.ScannedClasses;
 import jakarta.enterprise.inject.build.compatible.spi.InjectionPointInfo;
 import jakarta.enterprise.inject.build.compatible.spi.Parameters;
 import jakarta.enterprise.inject.build.compatible.spi.Registration;
@@ -37,17 +36,6 @@ public class TetherExtension implements BuildCompatibleExtension {
 
     private final Set<String> connectionNames = new TreeSet<>();
 
-    /**
-     * Adds the readiness check when MicroProfile Health is on the class path and
-     * {@code tether.health.enabled} is not {@code false}.
-     */
-    @Discovery
-    public void health(ScannedClasses classes) {
-        if (HealthSupport.enabled()) {
-            classes.add(HealthSupport.CHECK);
-        }
-    }
-
     /** Collects the names of one bean's injection points. */
     @Registration(types = Object.class)
     public void collect(BeanInfo bean) {
@@ -73,6 +61,9 @@ public class TetherExtension implements BuildCompatibleExtension {
             components.addBean(PersistentConnection.class).type(PersistentConnection.class)
                     .qualifier(Persistent.Literal.of(name)).scope(Dependent.class).withParam("name", name)
                     .createWith(HolderCreator.class);
+        }
+        if (HealthSupport.enabled()) { // only then is a MicroProfile Health type loaded
+            ReadinessRegistration.register(components);
         }
         components.addBean(ConnectionNames.class).type(ConnectionNames.class).scope(Dependent.class)
                 .withParam("names", connectionNames.toArray(String[]::new)).createWith(NamesCreator.class);

@@ -6,13 +6,11 @@ import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.PersistentConnection;
 import dev.tether.internal.cdi.ConnectionRegistry;
-import jakarta.inject.Inject;
 import java.util.Comparator;
 import java.util.List;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: UP when every connection is {@code CONNECTED}, or {@code IDLE} (lazy and not yet
@@ -22,18 +20,17 @@ import org.eclipse.microprofile.health.Readiness;
  * current outage, last failure (kind and message, the password masked), blocked. Never throws: a
  * failure of the check itself is DOWN with an {@code error}.
  *
- * <p>No bean-defining annotation: {@code TetherExtension} registers it only when MicroProfile
- * Health is present and {@code tether.health.enabled} is not {@code false}.
+ * <p>Not a discovered bean: {@link ReadinessRegistration} registers it, as a synthetic
+ * {@code @Readiness} bean, only when MicroProfile Health is present and
+ * {@code tether.health.enabled} is not {@code false}.
  */
-@Readiness
-public class ReadinessCheck implements HealthCheck {
+public final class ReadinessCheck implements HealthCheck {
 
     /** The check's name in the health response. */
     public static final String NAME = "tether";
 
     private final ConnectionRegistry registry;
 
-    @Inject
     ReadinessCheck(ConnectionRegistry registry) {
         this.registry = registry;
     }

@@ -137,7 +137,7 @@ class ConfigurationTest {
     void eagerConnectsAtStartAndLazyWaitsForFirstUse() {
         events.await("eg", Connected.class, 1);
         assertTrue(events.of("cn", Connecting.class).isEmpty(), "a lazy connection makes no attempt before use");
-        assertEquals(ConnectionState.CONNECTING, holder("cn").status().state());
+        assertEquals(ConnectionState.IDLE, holder("cn").status().state());
         assertEquals(0, holder("cn").status().attempts());
     }
 

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
+import dev.tether.internal.config.ConfigReader;
 import dev.tether.internal.health.ReadinessRegistration;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
@@ -20,11 +21,13 @@ import jakarta.enterprise.lang.model.types.Type;
 import jakarta.inject.Provider;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Registers, for every name used at a {@code @Persistent} injection point of type
  * {@link Connection} or {@link PersistentConnection} (also inside {@code Instance<>} and
- * {@code Provider<>}), one synthetic bean of each type with the qualifier {@code @Persistent(name)}.
+ * {@code Provider<>}) and every name with its own {@code tether.<name>.*} key, one synthetic bean
+ * of each type with the qualifier {@code @Persistent(name)}.
  * A build compatible extension, so it runs in CDI Lite (Quarkus) and, through Weld's translator,
  * in CDI Full (Open Liberty, Payara, WildFly, Weld SE).
  */
@@ -52,9 +55,14 @@ public class TetherExtension implements BuildCompatibleExtension {
         }
     }
 
-    /** Registers the beans. */
+    /**
+     * Registers the beans: for every name used at an injection point of a bean, and every name with
+     * its own {@code tether.<name>.*} key, so that servlets, filters and other components that are
+     * not beans can inject it too.
+     */
     @Synthesis
     public void register(SyntheticComponents components) {
+        connectionNames.addAll(configuredNames());
         for (String name : connectionNames) {
             components.addBean(Connection.class).type(Connection.class).qualifier(Persistent.Literal.of(name))
                     .scope(Dependent.class).withParam("name", name).createWith(ProxyCreator.class);
@@ -67,6 +75,19 @@ public class TetherExtension implements BuildCompatibleExtension {
         }
         components.addBean(ConnectionNames.class).type(ConnectionNames.class).scope(Dependent.class)
                 .withParam("names", connectionNames.toArray(String[]::new)).createWith(NamesCreator.class);
+    }
+
+    /**
+     * The names configuration lists now: at deployment on the Weld runtimes; at build time on
+     * Quarkus, where a name set only at run time (an environment variable) needs an injection
+     * point in a bean.
+     */
+    private static Set<String> configuredNames() {
+        try {
+            return new ConfigReader(ConfigProvider.getConfig()).configuredNames();
+        } catch (RuntimeException | LinkageError noConfig) {
+            return Set.of();
+        }
     }
 
     private static boolean isManagedType(Type type) {

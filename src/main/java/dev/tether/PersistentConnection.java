@@ -90,6 +90,13 @@ public interface PersistentConnection {
     CompletionStage<Connection> connected();
 
     /**
+     * The connection's pool of channels, lent for one unit of work at a time; closed with the holder.
+     *
+     * @return the pool (always the same instance)
+     */
+    Channels channels();
+
+    /**
      * Stops reconnecting and closes the live connection; idempotent. Pending and later waiters fail
      * at once with {@link ConnectionClosedException}. Does not block: the returned stage (the same
      * as {@link #closeFinished()}) completes once the last connection is closed, the

@@ -97,6 +97,13 @@ public interface PersistentConnection {
     Channels channels();
 
     /**
+     * The connection's publisher with confirms, on its own pool of confirm channels; closed with the holder.
+     *
+     * @return the publisher (always the same instance)
+     */
+    Publisher publisher();
+
+    /**
      * Stops reconnecting and closes the live connection; idempotent. Pending and later waiters fail
      * at once with {@link ConnectionClosedException}. Does not block: the returned stage (the same
      * as {@link #closeFinished()}) completes once the last connection is closed, the

@@ -10,7 +10,9 @@ import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.NotConnectedException;
 import dev.tether.PersistentConnection;
+import dev.tether.Publisher;
 import dev.tether.internal.channels.PooledChannels;
+import dev.tether.internal.publish.ConfirmingPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -35,6 +37,7 @@ public final class ConnectionHolder implements PersistentConnection {
     private final InstantSource clock;
     private final AtomicBoolean started = new AtomicBoolean();
     private final PooledChannels channels;
+    private final ConfirmingPublisher publisher;
 
     ConnectionHolder(ConnectionSettings settings, AddressResolver resolver, List<ConnectionListener> listeners,
             InstantSource clock, Scheduler scheduler, RandomGenerator random) {
@@ -42,6 +45,7 @@ public final class ConnectionHolder implements PersistentConnection {
         this.state = new HolderState(Objects.requireNonNull(settings, "settings"), clock.instant());
         this.reconnector = new Reconnector(state, resolver, new EventDispatcher(listeners), clock, scheduler, random);
         this.channels = new PooledChannels(this, settings.channels().max());
+        this.publisher = new ConfirmingPublisher(this, settings.channels().max());
     }
 
     /**
@@ -132,9 +136,15 @@ public final class ConnectionHolder implements PersistentConnection {
     }
 
     @Override
+    public Publisher publisher() {
+        return publisher;
+    }
+
+    @Override
     public CompletionStage<Void> close() {
         if (state.close(clock.instant())) {
             channels.close();
+            publisher.close();
             reconnector.close();
         }
         return closeFinished();

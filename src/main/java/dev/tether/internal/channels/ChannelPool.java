@@ -77,9 +77,10 @@ public final class ChannelPool<A> {
                 }
                 try {
                     return reuseOrOpen(connection);
-                } catch (ShutdownSignalException lost) {
-                    if (!lost.isHardError()) {
-                        throw new IOException("Connection '" + holder.name() + "': could not open a " + kind, lost);
+                } catch (IOException | ShutdownSignalException e) {
+                    if (!connectionLost(e)) {
+                        throw e instanceof IOException io ? io
+                                : new IOException("Connection '" + holder.name() + "': could not open a " + kind, e);
                     }
                     connection = checkout.connection(deadline, connection); // it died under us: wait for the next
                 }
@@ -170,6 +171,12 @@ public final class ChannelPool<A> {
             closeQuietly(channel);
             throw e;
         }
+    }
+
+    /** @return whether opening a channel failed because its connection closed ({@code createChannel} wraps it) */
+    private static boolean connectionLost(Exception e) {
+        Throwable signal = e instanceof ShutdownSignalException ? e : e.getCause();
+        return signal instanceof ShutdownSignalException lost && lost.isHardError();
     }
 
     private void discard(PooledChannel<A> channel) {

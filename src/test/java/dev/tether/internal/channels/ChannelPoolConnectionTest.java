@@ -155,6 +155,31 @@ class ChannelPoolConnectionTest {
         assertNotSame(failed, holder.channels().call(channel -> channel));
     }
 
+    @Test
+    void borrowingFromAConnectedListenerFailsInsteadOfWaitingForItself() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<PersistentConnection> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        holder = PersistentConnection.builder(ConnectionSettings.builder("pool").uri(broker.uri()).build())
+                .listener(event -> {
+                    if (event instanceof dev.tether.ConnectionEvent.Connected && self.get() != null && armed.get()) {
+                        try {
+                            self.get().channels().run(channel -> { });
+                            outcome.complete(null);
+                        } catch (Throwable e) {
+                            outcome.complete(e);
+                        }
+                    }
+                }).build();
+        self.set(holder);
+        holder.await(WAIT);
+        armed.set(true);
+        holder.reconnect();
+        assertTrue(outcome.get(10, TimeUnit.SECONDS) instanceof IllegalStateException, String.valueOf(outcome.get()));
+        holder.await(WAIT);
+        holder.channels().run(channel -> { });
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();

@@ -10,6 +10,7 @@ import dev.tether.PublishException;
 import dev.tether.PublishException.Reason;
 import dev.tether.Publisher;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -62,6 +63,18 @@ public final class ConfirmTracker implements ConfirmListener, ReturnListener, Sh
         channel.addReturnListener(tracker);
         channel.addShutdownListener(tracker);
         return tracker;
+    }
+
+    /**
+     * @param props the caller's properties, or {@code null}; never modified
+     * @param seq the publish's sequence number
+     * @return a copy of {@code props} with the header that ties a return to its publish
+     */
+    static AMQP.BasicProperties tagged(AMQP.BasicProperties props, long seq) {
+        AMQP.BasicProperties base = props == null ? new AMQP.BasicProperties() : props;
+        Map<String, Object> headers = base.getHeaders() == null ? new HashMap<>() : new HashMap<>(base.getHeaders());
+        headers.put(Publisher.SEQUENCE_HEADER, seq);
+        return base.builder().headers(headers).build();
     }
 
     /**

@@ -13,8 +13,6 @@ import dev.tether.internal.channels.PooledChannel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -123,7 +121,7 @@ public final class ConfirmingPublisher implements Publisher {
         CompletableFuture<Void> confirm = tracker.track(seq, exchange, routingKey);
         boolean sent = false;
         try {
-            channel.basicPublish(exchange, routingKey, mandatory, mandatory ? tagged(props, seq) : props, body);
+            channel.basicPublish(exchange, routingKey, mandatory, mandatory ? ConfirmTracker.tagged(props, seq) : props, body);
             sent = true;
         } catch (IOException | ShutdownSignalException e) { // closed before sending, or the write failed
             tracker.forget(seq);
@@ -157,13 +155,5 @@ public final class ConfirmingPublisher implements Publisher {
     private PublishException notSent(String exchange, String routingKey, IOException cause) {
         return new PublishException(Reason.NOT_SENT, holder.name(), "Connection '" + holder.name() + "': publish to "
                 + Describe.target(exchange, routingKey) + " was not sent: " + cause.getMessage(), cause);
-    }
-
-    /** @return {@code props} with the sequence header that ties a return to its publish */
-    private static AMQP.BasicProperties tagged(AMQP.BasicProperties props, long seq) {
-        AMQP.BasicProperties base = props == null ? new AMQP.BasicProperties() : props;
-        Map<String, Object> headers = base.getHeaders() == null ? new HashMap<>() : new HashMap<>(base.getHeaders());
-        headers.put(SEQUENCE_HEADER, seq);
-        return base.builder().headers(headers).build();
     }
 }

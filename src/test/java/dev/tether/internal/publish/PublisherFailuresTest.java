@@ -43,6 +43,9 @@ class PublisherFailuresTest {
 
     @AfterEach
     void close() throws Exception {
+        if (holder != null) {
+            assertEquals(0, ((ConfirmingPublisher) holder.publisher()).pool().lent(), "a confirm channel not given back");
+        }
         proxy.blackHole(false); // resets black-holed connections, which would hold up closing
         if (holder != null) {
             holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -55,6 +55,9 @@ class PublisherTest {
 
     @AfterEach
     void close() throws Exception {
+        if (holder != null) {
+            assertEquals(0, ((ConfirmingPublisher) holder.publisher()).pool().lent(), "a confirm channel not given back");
+        }
         holder.channels().run(channel -> channel.queueDelete(queue));
         holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

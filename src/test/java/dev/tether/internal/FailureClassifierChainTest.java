@@ -18,9 +18,11 @@ class FailureClassifierChainTest {
     }
 
     @Test
-    void aBareRefusalOfConnectionOpenIsAVirtualHostProblemWhateverTheCode() {
+    void aBareRefusalOfConnectionOpenIsAVirtualHostProblemButAnUnexplained530ElsewhereIsNot() {
         assertEquals(FailureKind.VIRTUAL_HOST, FailureClassifier.classify(closeWith(404, 10, 40)), "Qpid");
-        assertEquals(FailureKind.VIRTUAL_HOST, FailureClassifier.classify(closeWith(530, 0, 0)), "RabbitMQ");
+        assertEquals(FailureKind.VIRTUAL_HOST, FailureClassifier.classify(closeWith(530, 10, 40)), "RabbitMQ");
+        assertEquals(FailureKind.HANDSHAKE_FAILED, FailureClassifier.classify(closeWith(530, 0, 0)),
+                "a 530 outside connection.open with no known reply text");
     }
 
     @Test

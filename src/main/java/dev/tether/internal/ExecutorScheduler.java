@@ -60,9 +60,9 @@ public final class ExecutorScheduler implements Scheduler {
         executor.shutdown();
     }
 
-    /** @return the most threads the executor ever had at once (for tests) */
-    int largestPoolSize() {
-        return executor.getLargestPoolSize();
+    /** @return the most threads the executor may have (for tests) */
+    int maximumPoolSize() {
+        return executor.getMaximumPoolSize();
     }
 
     /** @return whether the thread has ended after {@link #shutdown()} (for tests) */

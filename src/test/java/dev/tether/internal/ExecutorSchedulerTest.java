@@ -17,11 +17,20 @@ class ExecutorSchedulerTest {
     private static final int SUBMITTERS = 4;
     private static final int ROUNDS = 3_000;
 
+    @org.junit.jupiter.api.Test
+    void isCappedAtOneThread() {
+        // Without the cap, a timed-out worker's replacement and a submitter's new worker can both
+        // start and both take tasks (processWorkerExit and ensurePrestart race in the JDK).
+        ExecutorScheduler scheduler = new ExecutorScheduler("tether-cap-test");
+        assertEquals(1, scheduler.maximumPoolSize());
+        scheduler.shutdown();
+    }
+
     /*
      * The worker times out after 100 µs idle, and each submitter waits a gap that sweeps 0-200 µs
      * between submissions: submissions keep meeting a worker that is timing out. With the pool's
      * maximum left at Integer.MAX_VALUE, the exiting worker's replacement and the submitter's own
-     * new worker can both start (seen here in 13 of 20 such runs), and two tasks can run at once.
+     * new worker can both start (seen here in 13 of 20 such runs), and both take tasks.
      */
     @RepeatedTest(3)
     void neverHasTwoThreadsNorRunsTwoTasksAtOnceWhenSubmissionsRaceTheIdleThreadsExit() throws Exception {
@@ -29,9 +38,15 @@ class ExecutorSchedulerTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         AtomicLong ran = new AtomicLong();
+        List<Thread> runs = new ArrayList<>(); // the threads that ran tasks, one entry per run of the same thread
         Runnable task = () -> {
             if (running.incrementAndGet() > 1) {
                 overlaps.incrementAndGet();
+            }
+            synchronized (runs) {
+                if (runs.isEmpty() || runs.get(runs.size() - 1) != Thread.currentThread()) {
+                    runs.add(Thread.currentThread());
+                }
             }
             spin(1_000); // long enough for a second thread's task to be seen
             running.decrementAndGet();
@@ -62,7 +77,10 @@ class ExecutorSchedulerTest {
         scheduler.shutdown();
         assertTrue(scheduler.awaitTermination(Duration.ofSeconds(30)), "the scheduler's thread ended");
         assertEquals((long) SUBMITTERS * ROUNDS, ran.get(), "every task ran");
-        assertEquals(1, scheduler.largestPoolSize(), "the executor never had more than one thread");
+        // A worker that timed out may still exist while its replacement starts (so the pool's largest
+        // size can be 2), but it never takes a task again: no thread comes back after another ran.
+        assertEquals(runs.size(), new java.util.HashSet<>(runs).size(),
+                "a thread ran tasks again after another thread had: two workers took tasks");
         assertEquals(0, overlaps.get(), "two tasks ran at the same time");
     }
 

@@ -84,7 +84,7 @@ public class TetherExtension implements BuildCompatibleExtension {
     public static final class ProxyCreator implements SyntheticBeanCreator<Connection> {
         @Override
         public Connection create(Instance<Object> lookup, Parameters params) {
-            return lookup.select(ConnectionRegistry.class).get().proxy(params.get("name", String.class));
+            return RegistryLookup.from(lookup).proxy(params.get("name", String.class));
         }
     }
 
@@ -92,7 +92,7 @@ public class TetherExtension implements BuildCompatibleExtension {
     public static final class HolderCreator implements SyntheticBeanCreator<PersistentConnection> {
         @Override
         public PersistentConnection create(Instance<Object> lookup, Parameters params) {
-            return lookup.select(ConnectionRegistry.class).get().holder(params.get("name", String.class));
+            return RegistryLookup.from(lookup).holder(params.get("name", String.class));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.tether.e2e.it;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,9 +1,5 @@
 package dev.tether.e2e.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +33,7 @@ final class PayaraMicro implements AppServer {
      */
     static PayaraMicro start(Path war, Path work, Map<String, String> environment) {
         Path jar = Path.of(System.getProperty(JAR_PROPERTY));
-        int port = freePort();
+        int port = Ports.free();
         Path root = work.resolve("rootdir");
         List<String> command = List.of(Java.executable(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
                 "-jar", jar.toString(),
@@ -92,14 +88,6 @@ final class PayaraMicro implements AppServer {
     public void close() {
         if (process.isAlive()) {
             process.terminate(STOP_TIMEOUT);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

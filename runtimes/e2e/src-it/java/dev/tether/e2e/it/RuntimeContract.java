@@ -9,9 +9,11 @@ import dev.tether.it.RabbitMqNode;
 import dev.tether.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -241,7 +243,7 @@ abstract class RuntimeContract {
     private Map<String, Integer> connectedCounts() {
         Reply status = get("/api/status");
         assertEquals(200, status.status(), status.toString());
-        Map<String, Integer> counts = new java.util.HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
         Matcher m = CONNECTED_COUNT.matcher(status.body());
         while (m.find()) {
             counts.put(m.group(1), Integer.parseInt(m.group(2)));
@@ -271,7 +273,7 @@ abstract class RuntimeContract {
         try {
             byte[] all = Files.readAllBytes(brokerLog());
             return new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark),
-                    java.nio.charset.StandardCharsets.UTF_8);
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

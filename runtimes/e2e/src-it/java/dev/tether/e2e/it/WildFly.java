@@ -2,13 +2,12 @@ package dev.tether.e2e.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -68,7 +67,7 @@ final class WildFly implements AppServer {
                 "-Djboss.server.base.dir=" + base,
                 "-Djboss.socket.binding.port-offset=" + offset,
                 "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1");
-        Map<String, String> env = new java.util.HashMap<>(environment);
+        Map<String, String> env = new HashMap<>(environment);
         env.put("JAVA_HOME", Java.home().toString());
         env.put("LAUNCH_JBOSS_IN_BACKGROUND", "1"); // the script forwards SIGTERM to the JVM
         ServerProcess process = ServerProcess.start("WildFly", command, work, env, work.resolve("server.log"));
@@ -132,19 +131,11 @@ final class WildFly implements AppServer {
     private static int freeOffset() {
         for (int i = 0; i < 200; i++) {
             int offset = 1000 + RANDOM.nextInt(8000);
-            if (PORTS.stream().allMatch(port -> isFree(port + offset))) {
+            if (PORTS.stream().allMatch(port -> Ports.isFree(port + offset))) {
                 return offset;
             }
         }
         throw new IllegalStateException("found no port offset at which " + PORTS + " are all free");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void copyTree(Path from, Path to) {

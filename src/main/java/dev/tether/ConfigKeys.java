@@ -61,6 +61,13 @@ public final class ConfigKeys {
     /** Enabled TLS protocols, comma-separated. */
     public static final String TLS_PROTOCOLS = "tls.protocols";
 
+    /** Most channels open at once in each pool (pooled channels, confirm channels). */
+    public static final String CHANNELS_MAX = "channels.max";
+    /** How long a borrower waits for a free pooled channel. */
+    public static final String CHANNELS_CHECKOUT_TIMEOUT = "channels.checkout-timeout";
+    /** How long a confirmed publish waits for the broker's confirm. */
+    public static final String PUBLISH_CONFIRM_TIMEOUT = "publish.confirm-timeout";
+
     /** Global only ({@code tether.health.enabled}): register the readiness check. */
     public static final String HEALTH_ENABLED = "health.enabled";
 
@@ -69,7 +76,7 @@ public final class ConfigKeys {
             CLIENT_NAME, CONNECTION_TIMEOUT, HEARTBEAT, AWAIT_TIMEOUT, BACKOFF_INITIAL, BACKOFF_MAX,
             BACKOFF_MULTIPLIER, BACKOFF_JITTER, BACKOFF_REFUSED_MAX, EAGER, TLS_VERIFY_HOSTNAME, TLS_TRUST_STORE,
             TLS_TRUST_STORE_PASSWORD, TLS_TRUST_STORE_TYPE, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE,
-            TLS_PROTOCOLS);
+            TLS_PROTOCOLS, CHANNELS_MAX, CHANNELS_CHECKOUT_TIMEOUT, PUBLISH_CONFIRM_TIMEOUT);
 
     /** Every global-only key, read as {@code tether.<key>}. */
     public static final List<String> GLOBAL_KEYS = List.of(HEALTH_ENABLED);

@@ -36,11 +36,12 @@ import java.util.regex.Pattern;
  * @param awaitTimeout how long an injected connection proxy waits for a connection
  * @param backoff the delays between attempts
  * @param eager whether to connect at once rather than on first use
+ * @param channels the limits of the pooled channels and of confirmed publishing
  */
 public record ConnectionSettings(String name, List<Address> addresses, String username, String password,
         String virtualHost, boolean tls, boolean verifyHostname, TlsOptions tlsOptions, String clientName,
         Duration connectionTimeout,
-        Duration heartbeat, Duration awaitTimeout, Backoff backoff, boolean eager) {
+        Duration heartbeat, Duration awaitTimeout, Backoff backoff, boolean eager, ChannelSettings channels) {
 
     /** The name of the connection used when none is given. */
     public static final String DEFAULT_NAME = "default";
@@ -87,6 +88,7 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
         }
         Check.positiveAtMost("await-timeout", awaitTimeout, Duration.ofDays(365));
         Check.present("backoff", backoff);
+        Check.present("channels", channels);
     }
 
     /** @return a builder with the defaults, for the connection named {@value #DEFAULT_NAME} */
@@ -124,6 +126,7 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
         builder.awaitTimeout = awaitTimeout;
         builder.backoff = backoff;
         builder.eager = eager;
+        builder.channels = channels;
         return builder;
     }
 
@@ -141,7 +144,7 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
                 + ", password=****, virtualHost=" + virtualHost + ", tls=" + tls + ", verifyHostname="
                 + verifyHostname + ", tlsOptions=" + tlsOptions + ", clientName=" + clientName + ", connectionTimeout=" + connectionTimeout
                 + ", heartbeat=" + heartbeat + ", awaitTimeout=" + awaitTimeout + ", backoff=" + backoff
-                + ", eager=" + eager + "]";
+                + ", eager=" + eager + ", channels=" + channels + "]";
     }
 
     /**
@@ -169,6 +172,7 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
         private Duration awaitTimeout = Duration.ofSeconds(5);
         private Backoff backoff = Backoff.DEFAULT;
         private boolean eager = true;
+        private ChannelSettings channels = ChannelSettings.DEFAULT;
 
         private Builder(String name) {
             this.name = name;
@@ -318,6 +322,12 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
             return this;
         }
 
+        /** @param channels the limits of the pooled channels and of confirmed publishing @return this builder */
+        public Builder channels(ChannelSettings channels) {
+            this.channels = channels;
+            return this;
+        }
+
         /**
          * @return the validated settings
          * @throws IllegalArgumentException naming the first invalid setting
@@ -337,7 +347,7 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
                     keyStorePassword, keyStoreType, tlsProtocols);
             return new ConnectionSettings(name, resolved, username, password, virtualHost, tls, verifyHostname,
                     tlsOptions, clientName == null ? "tether-" + name : clientName, connectionTimeout, heartbeat, awaitTimeout,
-                    backoff, eager);
+                    backoff, eager, channels);
         }
     }
 }

@@ -90,6 +90,20 @@ public interface PersistentConnection {
     CompletionStage<Connection> connected();
 
     /**
+     * The connection's pool of channels, lent for one unit of work at a time; closed with the holder.
+     *
+     * @return the pool (always the same instance)
+     */
+    Channels channels();
+
+    /**
+     * The connection's publisher with confirms, on its own pool of confirm channels; closed with the holder.
+     *
+     * @return the publisher (always the same instance)
+     */
+    Publisher publisher();
+
+    /**
      * Stops reconnecting and closes the live connection; idempotent. Pending and later waiters fail
      * at once with {@link ConnectionClosedException}. Does not block: the returned stage (the same
      * as {@link #closeFinished()}) completes once the last connection is closed, the

@@ -31,6 +31,7 @@ class ConnectionSettingsTest {
         assertEquals(Duration.ofSeconds(10), settings.heartbeat());
         assertEquals(Duration.ofSeconds(5), settings.awaitTimeout());
         assertEquals(Backoff.DEFAULT, settings.backoff());
+        assertEquals(new ChannelSettings(16, Duration.ofSeconds(5), Duration.ofSeconds(10)), settings.channels());
         assertTrue(settings.eager());
         assertFalse(settings.tls());
         assertTrue(settings.verifyHostname());
@@ -107,6 +108,13 @@ class ConnectionSettingsTest {
                         new Backoff(Duration.ofDays(2), Duration.ofDays(2), 2, 0.3, Duration.ofSeconds(1)))),
                 bad("backoff.refused-max", () -> ConnectionSettings.builder().backoff(Backoff.DEFAULT.withRefusedMax(Duration.ofHours(25)))),
                 bad("await-timeout", () -> ConnectionSettings.builder().awaitTimeout(Duration.ofDays(366))),
+                bad("channels.max", () -> ConnectionSettings.builder().channels(ChannelSettings.DEFAULT.withMax(0))),
+                bad("channels.max", () -> ConnectionSettings.builder().channels(ChannelSettings.DEFAULT.withMax(1001))),
+                bad("channels.checkout-timeout", () -> ConnectionSettings.builder().channels(
+                        ChannelSettings.DEFAULT.withCheckoutTimeout(Duration.ZERO))),
+                bad("publish.confirm-timeout", () -> ConnectionSettings.builder().channels(
+                        ChannelSettings.DEFAULT.withConfirmTimeout(Duration.ofDays(2)))),
+                bad("channels", () -> ConnectionSettings.builder().channels(null)),
                 bad("connection-timeout", () -> ConnectionSettings.builder().connectionTimeout(Duration.ofDays(30))),
                 // Unknown protocol names used to fail inside the socket set-up on every attempt, leaking a socket each time.
                 bad("tls.protocols", () -> ConnectionSettings.builder().uri("amqps://h").tlsProtocols(List.of("TLS1.3"))),

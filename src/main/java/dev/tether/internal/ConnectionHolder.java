@@ -2,6 +2,7 @@ package dev.tether.internal;
 
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
+import dev.tether.Channels;
 import dev.tether.ConnectionClosedException;
 import dev.tether.ConnectionListener;
 import dev.tether.ConnectionSettings;
@@ -9,6 +10,9 @@ import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.NotConnectedException;
 import dev.tether.PersistentConnection;
+import dev.tether.Publisher;
+import dev.tether.internal.channels.PooledChannels;
+import dev.tether.internal.publish.ConfirmingPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -32,12 +36,16 @@ public final class ConnectionHolder implements PersistentConnection {
     private final Reconnector reconnector;
     private final InstantSource clock;
     private final AtomicBoolean started = new AtomicBoolean();
+    private final PooledChannels channels;
+    private final ConfirmingPublisher publisher;
 
     ConnectionHolder(ConnectionSettings settings, AddressResolver resolver, List<ConnectionListener> listeners,
             InstantSource clock, Scheduler scheduler, RandomGenerator random) {
         this.clock = clock;
         this.state = new HolderState(Objects.requireNonNull(settings, "settings"), clock.instant());
         this.reconnector = new Reconnector(state, resolver, new EventDispatcher(listeners), clock, scheduler, random);
+        this.channels = new PooledChannels(this, settings.channels().max());
+        this.publisher = new ConfirmingPublisher(this, settings.channels().max());
     }
 
     /**
@@ -124,8 +132,20 @@ public final class ConnectionHolder implements PersistentConnection {
     }
 
     @Override
+    public Channels channels() {
+        return channels;
+    }
+
+    @Override
+    public Publisher publisher() {
+        return publisher;
+    }
+
+    @Override
     public CompletionStage<Void> close() {
         if (state.close(clock.instant())) {
+            channels.close();
+            publisher.close();
             reconnector.close();
         }
         return closeFinished();

@@ -9,24 +9,19 @@ import com.rabbitmq.client.Connection;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.internal.cdi.ConnectionRegistry;
+import dev.tether.testing.LogCapture;
 import dev.tether.testing.QpidBroker;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 
 /** How a named connection falls back to the global keys, and the warning for a name with none of its own. */
 class ConfigFallbackTest {
-
-    /** Held: java.util.logging keeps loggers weakly, and a new one would have no handler. */
-    private static final Logger LOGGER = Logger.getLogger("dev.tether");
 
     @Dependent
     static class Uses {
@@ -37,23 +32,8 @@ class ConfigFallbackTest {
 
     @Test
     void aNamedUriShadowsTheGlobalEndpointAndCredentialsWhileOtherKeysStillFallBack() throws Exception {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        LOGGER.addHandler(capture);
-        try (QpidBroker broker = QpidBroker.start();
+        try (LogCapture log = LogCapture.of("dev.tether");
+                QpidBroker broker = QpidBroker.start();
                 var config = TetherCdi.config(Map.of(
                         "tether.addresses", "127.0.0.1:1", // the default broker, somewhere else
                         "tether.username", "default-user",
@@ -76,12 +56,10 @@ class ConfigFallbackTest {
             assertEquals(List.of(new Address("127.0.0.1", 1)), orders.addresses(), "no uri of its own: global");
             assertEquals("default-user", orders.username());
 
-            assertTrue(logged.stream().anyMatch(m -> m.contains("'audti' is injected but has no tether.audti.*")),
-                    String.valueOf(logged));
-            assertFalse(logged.stream().anyMatch(m -> m.contains("'audit' is injected but")), String.valueOf(logged));
-            assertFalse(logged.stream().anyMatch(m -> m.contains("'orders' is injected but")), String.valueOf(logged));
-        } finally {
-            LOGGER.removeHandler(capture);
+            assertTrue(log.contains(Level.WARNING, "'audti' is injected but has no tether.audti.*"),
+                    String.valueOf(log.messages()));
+            assertFalse(log.contains(Level.WARNING, "'audit' is injected but"), String.valueOf(log.messages()));
+            assertFalse(log.contains(Level.WARNING, "'orders' is injected but"), String.valueOf(log.messages()));
         }
     }
 }

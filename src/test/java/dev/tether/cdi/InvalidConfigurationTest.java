@@ -86,6 +86,18 @@ class InvalidConfigurationTest {
                 bad("tether.orders.tls.protocols", "TLSv1.2,SSLv4"),
                 bad("tether.tls.trust-store", ""),
                 bad("tether.tls.key-store", "/no/such/store.p12"),
+                bad("tether.channels.max", ""),
+                bad("tether.channels.max", "many"),
+                bad("tether.channels.max", "1.5"),
+                bad("tether.channels.max", "0"),
+                bad("tether.orders.channels.max", "1001"),
+                bad("tether.channels.checkout-timeout", ""),
+                bad("tether.channels.checkout-timeout", "0s"),
+                bad("tether.channels.checkout-timeout", "5"),
+                bad("tether.orders.channels.checkout-timeout", "2d"),
+                bad("tether.publish.confirm-timeout", "soon"),
+                bad("tether.publish.confirm-timeout", "PT-1S"),
+                bad("tether.orders.publish.confirm-timeout", "25h"),
                 bad("tether.health.enabled", ""),
                 bad("tether.health.enabled", "maybe"));
     }

@@ -6,25 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionEvent.ConnectFailed;
 import dev.tether.ConnectionEvent.Connected;
 import dev.tether.ConnectionEvent.Connecting;
+import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionListener;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.FailureKind;
 import dev.tether.testing.Await;
 import dev.tether.testing.EmbeddedBroker;
+import dev.tether.testing.LogCapture;
 import dev.tether.testing.QpidBroker;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,31 +33,16 @@ class HolderSurvivalTest {
 
     private final ManualScheduler scheduler = new ManualScheduler();
     private final Recorder events = new Recorder();
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private final Logger reconnectorLog = Logger.getLogger(Reconnector.class.getName());
+    private LogCapture log;
 
     @BeforeEach
     void captureLogs() {
-        reconnectorLog.addHandler(capture);
+        log = LogCapture.of(Reconnector.class.getName());
     }
 
     @AfterEach
     void releaseLogs() {
-        reconnectorLog.removeHandler(capture);
+        log.close();
     }
 
     @Test
@@ -100,8 +82,7 @@ class HolderSurvivalTest {
         ConnectFailed failed = events.last(ConnectFailed.class);
         assertEquals(FailureKind.UNKNOWN, failed.kind());
         assertInstanceOf(OutOfMemoryError.class, failed.cause());
-        assertTrue(logged.stream().anyMatch(r -> r.getLevel() == Level.SEVERE
-                && r.getMessage().contains("the holder carries on")), "logged at ERROR");
+        assertTrue(log.contains(Level.SEVERE, "the holder carries on"), "logged at ERROR");
         assertEquals(failed.nextDelay(), scheduler.nextDelay());
 
         scheduler.advanceToNext();

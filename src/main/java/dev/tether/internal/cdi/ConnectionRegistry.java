@@ -9,15 +9,18 @@ import dev.tether.PersistentConnection;
 import dev.tether.internal.config.ConfigReader;
 import dev.tether.internal.config.InvalidConfigurationException;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
-import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.context.control.RequestContextController;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -46,17 +49,19 @@ public class ConnectionRegistry {
     private final Event<ConnectionEvent> events;
     private final Instance<AddressResolver> resolvers;
     private final Instance<ConnectionNames> injectedNames;
+    private final Instance<RequestContextController> requestContexts;
 
     private record Managed(PersistentConnection holder, Connection proxy) {
     }
 
     @Inject
     ConnectionRegistry(Config config, Event<ConnectionEvent> events, @Any Instance<AddressResolver> resolvers,
-            Instance<ConnectionNames> injectedNames) {
+            Instance<ConnectionNames> injectedNames, Instance<RequestContextController> requestContexts) {
         this.config = new ConfigReader(config);
         this.events = events;
         this.resolvers = resolvers;
         this.injectedNames = injectedNames;
+        this.requestContexts = requestContexts;
     }
 
     /** For the container's client proxy only. */
@@ -65,6 +70,7 @@ public class ConnectionRegistry {
         this.events = null;
         this.resolvers = null;
         this.injectedNames = null;
+        this.requestContexts = null;
     }
 
     /**
@@ -88,7 +94,14 @@ public class ConnectionRegistry {
         return connections.values().stream().map(Managed::holder).toList();
     }
 
-    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    /**
+     * Validates and starts the holders at run time: on {@link Startup}, which Quarkus fires when the
+     * application starts rather than during its build's static initialization (where
+     * {@code @Initialized(ApplicationScoped)} fires there, with a build-time view of the
+     * configuration). Early, so that the application's own {@code Startup} observers find the
+     * holders started.
+     */
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) Startup started) {
         List<String> unknown = config.unknownKeys();
         if (!unknown.isEmpty()) {
             LOG.log(Level.WARNING, "Unknown Tether configuration keys (ignored; check their spelling): " + unknown);
@@ -139,7 +152,7 @@ public class ConnectionRegistry {
         ConnectionSettings settings = config.settings(name);
         ProxyListeners proxyListeners = new ProxyListeners();
         PersistentConnection.Builder builder = PersistentConnection.builder(settings)
-                .listener(new CdiEvents(events, name))
+                .listener(new CdiEvents(events, requestContexts, name))
                 .listener(proxyListeners);
         Instance<AddressResolver> resolver = resolvers.select(Persistent.Literal.of(name));
         if (resolver.isResolvable()) {

@@ -1,9 +1,12 @@
 package dev.tether.internal.cdi;
 
 import com.rabbitmq.client.Connection;
+import dev.tether.Channels;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
+import dev.tether.Publisher;
+import dev.tether.internal.config.ConfigReader;
 import dev.tether.internal.health.ReadinessRegistration;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
@@ -20,11 +23,13 @@ import jakarta.enterprise.lang.model.types.Type;
 import jakarta.inject.Provider;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Registers, for every name used at a {@code @Persistent} injection point of type
- * {@link Connection} or {@link PersistentConnection} (also inside {@code Instance<>} and
- * {@code Provider<>}), one synthetic bean of each type with the qualifier {@code @Persistent(name)}.
+ * {@link Connection}, {@link PersistentConnection}, {@link Channels} or {@link Publisher} (also inside
+ * {@code Instance<>} and {@code Provider<>}) and every name with its own {@code tether.<name>.*}
+ * key, one synthetic bean of each type with the qualifier {@code @Persistent(name)}.
  * A build compatible extension, so it runs in CDI Lite (Quarkus) and, through Weld's translator,
  * in CDI Full (Open Liberty, Payara, WildFly, Weld SE).
  */
@@ -32,6 +37,8 @@ public class TetherExtension implements BuildCompatibleExtension {
 
     private static final String CONNECTION = Connection.class.getName();
     private static final String HOLDER = PersistentConnection.class.getName();
+    private static final Set<String> MANAGED = Set.of(CONNECTION, HOLDER, Channels.class.getName(),
+            Publisher.class.getName());
     private static final Set<String> WRAPPERS = Set.of(Instance.class.getName(), Provider.class.getName());
 
     private final Set<String> connectionNames = new TreeSet<>();
@@ -52,15 +59,24 @@ public class TetherExtension implements BuildCompatibleExtension {
         }
     }
 
-    /** Registers the beans. */
+    /**
+     * Registers the beans: for every name used at an injection point of a bean, and every name with
+     * its own {@code tether.<name>.*} key, so that servlets, filters and other components that are
+     * not beans can inject it too.
+     */
     @Synthesis
     public void register(SyntheticComponents components) {
+        connectionNames.addAll(configuredNames());
         for (String name : connectionNames) {
             components.addBean(Connection.class).type(Connection.class).qualifier(Persistent.Literal.of(name))
                     .scope(Dependent.class).withParam("name", name).createWith(ProxyCreator.class);
             components.addBean(PersistentConnection.class).type(PersistentConnection.class)
                     .qualifier(Persistent.Literal.of(name)).scope(Dependent.class).withParam("name", name)
                     .createWith(HolderCreator.class);
+            components.addBean(Channels.class).type(Channels.class).qualifier(Persistent.Literal.of(name))
+                    .scope(Dependent.class).withParam("name", name).createWith(ChannelsCreator.class);
+            components.addBean(Publisher.class).type(Publisher.class).qualifier(Persistent.Literal.of(name))
+                    .scope(Dependent.class).withParam("name", name).createWith(PublisherCreator.class);
         }
         if (HealthSupport.enabled()) { // only then is a MicroProfile Health type loaded
             ReadinessRegistration.register(components);
@@ -69,10 +85,23 @@ public class TetherExtension implements BuildCompatibleExtension {
                 .withParam("names", connectionNames.toArray(String[]::new)).createWith(NamesCreator.class);
     }
 
+    /**
+     * The names configuration lists now: at deployment on the Weld runtimes; at build time on
+     * Quarkus, where a name set only at run time (an environment variable) needs an injection
+     * point in a bean.
+     */
+    private static Set<String> configuredNames() {
+        try {
+            return new ConfigReader(ConfigProvider.getConfig()).configuredNames();
+        } catch (RuntimeException | LinkageError noConfig) {
+            return Set.of();
+        }
+    }
+
     private static boolean isManagedType(Type type) {
         if (type.isClass()) {
             String name = type.asClass().declaration().name();
-            return name.equals(CONNECTION) || name.equals(HOLDER);
+            return MANAGED.contains(name);
         }
         if (type.isParameterizedType() && WRAPPERS.contains(type.asParameterizedType().declaration().name())) {
             return type.asParameterizedType().typeArguments().stream().anyMatch(TetherExtension::isManagedType);
@@ -93,6 +122,22 @@ public class TetherExtension implements BuildCompatibleExtension {
         @Override
         public PersistentConnection create(Instance<Object> lookup, Parameters params) {
             return RegistryLookup.from(lookup).holder(params.get("name", String.class));
+        }
+    }
+
+    /** Creates the {@code @Persistent(name) Channels}: the holder's pool. */
+    public static final class ChannelsCreator implements SyntheticBeanCreator<Channels> {
+        @Override
+        public Channels create(Instance<Object> lookup, Parameters params) {
+            return lookup.select(ConnectionRegistry.class).get().holder(params.get("name", String.class)).channels();
+        }
+    }
+
+    /** Creates the {@code @Persistent(name) Publisher}: the holder's publisher. */
+    public static final class PublisherCreator implements SyntheticBeanCreator<Publisher> {
+        @Override
+        public Publisher create(Instance<Object> lookup, Parameters params) {
+            return lookup.select(ConnectionRegistry.class).get().holder(params.get("name", String.class)).publisher();
         }
     }
 

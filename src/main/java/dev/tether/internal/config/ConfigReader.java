@@ -3,6 +3,7 @@ package dev.tether.internal.config;
 import static dev.tether.ConfigKeys.PREFIX;
 
 import dev.tether.Backoff;
+import dev.tether.ChannelSettings;
 import dev.tether.ConfigKeys;
 import dev.tether.ConnectionSettings;
 import dev.tether.internal.Check;
@@ -107,7 +108,8 @@ public final class ConfigReader {
         String[] stores = new String[4]; // trust store, its password, key store, its password: set in pairs
         for (String key : ConfigKeys.CONNECTION_KEYS) {
             String source = sourceKey(name, key);
-            if (source == null || key.startsWith("backoff.")) {
+            if (source == null || key.startsWith("backoff.") || key.startsWith("channels.")
+                    || key.startsWith("publish.")) {
                 continue;
             }
             int store = STORE_KEYS.indexOf(key);
@@ -124,6 +126,11 @@ public final class ConfigReader {
         builder.trustStore(stores[0], stores[1]).keyStore(stores[2], stores[3]);
         try {
             builder.backoff(backoff(name));
+        } catch (InvalidSettingException e) {
+            problems.add(problem(keyFor(name, e.key()), e.reason()));
+        }
+        try {
+            builder.channels(channels(name));
         } catch (InvalidSettingException e) {
             problems.add(problem(keyFor(name, e.key()), e.reason()));
         }
@@ -168,6 +175,27 @@ public final class ConfigReader {
                 number(name, ConfigKeys.BACKOFF_MULTIPLIER, defaults.multiplier()),
                 number(name, ConfigKeys.BACKOFF_JITTER, defaults.jitter()),
                 duration(name, ConfigKeys.BACKOFF_REFUSED_MAX, defaults.refusedMax()));
+    }
+
+    private ChannelSettings channels(String name) {
+        ChannelSettings defaults = ChannelSettings.DEFAULT;
+        return new ChannelSettings(
+                integer(name, ConfigKeys.CHANNELS_MAX, defaults.max()),
+                duration(name, ConfigKeys.CHANNELS_CHECKOUT_TIMEOUT, defaults.checkoutTimeout()),
+                duration(name, ConfigKeys.PUBLISH_CONFIRM_TIMEOUT, defaults.confirmTimeout()));
+    }
+
+    private int integer(String name, String key, int fallback) {
+        String source = sourceKey(name, key);
+        if (source == null) {
+            return fallback;
+        }
+        String value = value(source).trim();
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw Check.invalid(key, "'" + value + "' is not a whole number");
+        }
     }
 
     private Duration duration(String name, String key, Duration fallback) {

@@ -1,0 +1,65 @@
+package dev.tether.internal.channels;
+
+import dev.tether.ChannelCallback;
+import dev.tether.ChannelFunction;
+import dev.tether.Channels;
+import dev.tether.PersistentConnection;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * The {@link Channels} of one holder: lends a channel of its {@link ChannelPool} for each callback
+ * and takes it back whatever happens, dropping it when the callback threw.
+ */
+public final class PooledChannels implements Channels {
+
+    private final String name;
+    private final ChannelPool<Void> pool;
+
+    /**
+     * @param holder the holder whose connection the channels belong to
+     * @param max the pool's size ({@code channels.max})
+     */
+    public PooledChannels(PersistentConnection holder, int max) {
+        this.name = holder.name();
+        this.pool = new ChannelPool<>(holder, "channel", max, channel -> null);
+    }
+
+    @Override
+    public void run(ChannelCallback callback) throws IOException {
+        Objects.requireNonNull(callback, "callback");
+        call(channel -> {
+            callback.run(channel);
+            return null;
+        });
+    }
+
+    @Override
+    public <T> T call(ChannelFunction<T> function) throws IOException {
+        Objects.requireNonNull(function, "function");
+        PooledChannel<Void> lent = pool.borrow();
+        boolean completed = false;
+        try {
+            T result = function.apply(lent.channel());
+            completed = true;
+            return result;
+        } finally {
+            pool.giveBack(lent, completed);
+        }
+    }
+
+    /** Closes the pool (the holder is closing). */
+    public void close() {
+        pool.close();
+    }
+
+    /** @return the pool, for tests */
+    ChannelPool<Void> pool() {
+        return pool;
+    }
+
+    @Override
+    public String toString() {
+        return "Channels[" + name + ", " + pool.lent() + " of " + pool.max() + " lent, " + pool.idle() + " idle]";
+    }
+}

@@ -1,0 +1,190 @@
+package dev.tether.internal.channels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.tether.ChannelSettings;
+import dev.tether.ConnectionClosedException;
+import dev.tether.ConnectionSettings;
+import dev.tether.ConnectionState;
+import dev.tether.NotConnectedException;
+import dev.tether.PersistentConnection;
+import dev.tether.testing.Await;
+import dev.tether.testing.QpidBroker;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Channels belong to one connection: reconnects, outages, channel errors and closing the holder. */
+class ChannelPoolConnectionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final QpidBroker broker = QpidBroker.start();
+    private PersistentConnection holder;
+
+    @AfterEach
+    void close() throws Exception {
+        if (holder != null) {
+            holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        broker.close();
+    }
+
+    private ChannelPool<Void> pool(Duration awaitTimeout) throws Exception {
+        holder = PersistentConnection.builder(ConnectionSettings.builder("pool").uri(broker.uri())
+                .awaitTimeout(awaitTimeout).channels(ChannelSettings.DEFAULT.withMax(2)).build()).build();
+        holder.await(WAIT);
+        return ((PooledChannels) holder.channels()).pool();
+    }
+
+    @Test
+    void afterAReconnectNoChannelOfTheOldConnectionIsLentAndIdleOnesAreDiscarded() throws Exception {
+        ChannelPool<Void> pool = pool(WAIT);
+        Connection old = holder.get();
+        Channel before = holder.channels().call(channel -> channel);
+        assertEquals(1, pool.idle());
+        holder.reconnect();
+        Await.until("the idle channel of the old connection to be discarded", WAIT, () -> pool.idle() == 0);
+        Connection now = holder.await(WAIT);
+        assertNotSame(old, now);
+        Channel after = holder.channels().call(channel -> channel);
+        assertNotSame(before, after);
+        assertSame(now, after.getConnection());
+        assertFalse(before.isOpen());
+        assertEquals(1, pool.open());
+    }
+
+    @Test
+    void aBorrowWhileDisconnectedWaitsForTheNextConnection() throws Exception {
+        ChannelPool<Void> pool = pool(WAIT);
+        Connection old = holder.get();
+        broker.stop();
+        Await.until("the loss to be noticed", WAIT, () -> holder.state() != ConnectionState.CONNECTED);
+        CompletableFuture<Connection> borrowed = CompletableFuture.supplyAsync(() -> {
+            try {
+                return holder.channels().call(Channel::getConnection);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        broker.restart();
+        Connection used = borrowed.get(10, TimeUnit.SECONDS);
+        assertNotSame(old, used);
+        assertSame(holder.get(), used);
+        assertEquals(0, pool.lent());
+    }
+
+    @Test
+    void aBorrowWhileDisconnectedFailsAfterTheAwaitTimeoutNamingTheConnection() throws Exception {
+        ChannelPool<Void> pool = pool(Duration.ofMillis(300));
+        broker.stop();
+        Await.until("the loss to be noticed", WAIT, () -> holder.state() != ConnectionState.CONNECTED);
+        long start = System.nanoTime();
+        NotConnectedException failure = assertThrows(NotConnectedException.class,
+                () -> holder.channels().run(channel -> { }));
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) >= 290);
+        assertTrue(failure.getMessage().startsWith("Connection 'pool' is not connected (waited 300ms)"),
+                failure.getMessage());
+        assertEquals(0, pool.lent());
+    }
+
+    @Test
+    void closingTheHolderClosesThePoolAndReleasesBorrowersWaitingForAChannel() throws Exception {
+        ChannelPool<Void> pool = pool(WAIT);
+        holder.channels().run(channel -> { });
+        CountDownLatch borrowed = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<?>[] occupants = new CompletableFuture<?>[2];
+        for (int i = 0; i < 2; i++) {
+            occupants[i] = CompletableFuture.runAsync(() -> {
+                try {
+                    holder.channels().run(channel -> {
+                        borrowed.countDown();
+                        await(release);
+                    });
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        assertTrue(borrowed.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                holder.channels().run(channel -> { });
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        Await.until("a borrower waiting for a channel", WAIT, () -> pool.waiting() == 1);
+        holder.close();
+        release.countDown();
+        CompletableFuture.allOf(occupants).get(10, TimeUnit.SECONDS);
+        assertTrue(waiter.get(10, TimeUnit.SECONDS) instanceof ConnectionClosedException, String.valueOf(waiter.get()));
+        assertThrows(ConnectionClosedException.class, () -> holder.channels().run(channel -> { }));
+        assertEquals(0, pool.idle());
+        assertEquals(0, pool.lent());
+        Await.until("every channel closed", WAIT, () -> pool.open() == 0);
+    }
+
+    @Test
+    void aChannelClosedByAChannelErrorIsDroppedEvenWhenTheCallbackCaughtTheError() throws Exception {
+        ChannelPool<Void> pool = pool(WAIT);
+        Channel failed = holder.channels().call(channel -> {
+            try {
+                channel.queueDeclarePassive("no-such-queue-" + System.nanoTime());
+            } catch (IOException expected) {
+                // 404 NOT_FOUND closes the channel
+            }
+            return channel;
+        });
+        assertFalse(failed.isOpen());
+        assertEquals(0, pool.idle());
+        assertTrue(holder.get().isOpen(), "a channel error leaves the connection open");
+        assertNotSame(failed, holder.channels().call(channel -> channel));
+    }
+
+    @Test
+    void borrowingFromAConnectedListenerFailsInsteadOfWaitingForItself() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<PersistentConnection> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        holder = PersistentConnection.builder(ConnectionSettings.builder("pool").uri(broker.uri()).build())
+                .listener(event -> {
+                    if (event instanceof dev.tether.ConnectionEvent.Connected && self.get() != null && armed.get()) {
+                        try {
+                            self.get().channels().run(channel -> { });
+                            outcome.complete(null);
+                        } catch (Throwable e) {
+                            outcome.complete(e);
+                        }
+                    }
+                }).build();
+        self.set(holder);
+        holder.await(WAIT);
+        armed.set(true);
+        holder.reconnect();
+        assertTrue(outcome.get(10, TimeUnit.SECONDS) instanceof IllegalStateException, String.valueOf(outcome.get()));
+        holder.await(WAIT);
+        holder.channels().run(channel -> { });
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Connection;
+import dev.tether.Channels;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
+import dev.tether.Publisher;
 import dev.tether.internal.cdi.ConnectionRegistry;
 import dev.tether.internal.cdi.TetherExtension;
 import dev.tether.internal.health.ReadinessRegistration;
@@ -37,7 +39,7 @@ class BlindLookupTest {
     }
 
     @Test
-    void holderProxyAndReadinessCheckAreCreatedThroughALookupThatSeesNoBean() {
+    void everySyntheticBeanIsCreatedThroughALookupThatSeesNoBean() {
         try (var config = TetherCdi.config(Map.of("tether.uri", "amqp://127.0.0.1:1", "tether.eager", "false"));
                 WeldContainer container = TetherCdi.weld(Injected.class).initialize()) {
             ConnectionRegistry registry = container.select(ConnectionRegistry.class).get();
@@ -45,10 +47,14 @@ class BlindLookupTest {
 
             PersistentConnection holder = new TetherExtension.HolderCreator().create(blindLookup(), named);
             Connection proxy = new TetherExtension.ProxyCreator().create(blindLookup(), named);
+            Channels channels = new TetherExtension.ChannelsCreator().create(blindLookup(), named);
+            Publisher publisher = new TetherExtension.PublisherCreator().create(blindLookup(), named);
             HealthCheckResponse readiness = new ReadinessRegistration.Creator().create(blindLookup(), named).call();
 
             assertSame(registry.holder("default"), holder);
             assertSame(registry.proxy("default"), proxy);
+            assertSame(registry.holder("default").channels(), channels);
+            assertSame(registry.holder("default").publisher(), publisher);
             assertEquals("tether", readiness.getName());
             assertEquals(HealthCheckResponse.Status.UP, readiness.getStatus(), "a lazy connection not yet used is IDLE");
             assertTrue(readiness.getData().orElseThrow().containsKey("default.state"), readiness.getData().toString());

@@ -5,7 +5,7 @@ import jakarta.enterprise.inject.spi.CDI;
 
 /**
  * Finds the application's {@link ConnectionRegistry} for the creator of a synthetic bean (the
- * {@code @Persistent} connections and holders, the readiness check).
+ * {@code @Persistent} connections, holders, channel pools and publishers, the readiness check).
  *
  * <p>The creator is handed a lookup that normally sees the registry. On Payara it does not: its
  * Weld integration puts a synthetic bean into the bean archive that lists the bean's class, and

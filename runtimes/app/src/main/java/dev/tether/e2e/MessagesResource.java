@@ -5,6 +5,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import dev.tether.NotConnectedException;
 import dev.tether.Persistent;
+import dev.tether.PublishException;
+import dev.tether.Publisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -27,6 +29,9 @@ import java.util.concurrent.TimeoutException;
  * <li>{@code POST /api/messages/{connection}} publishes the text body to that connection's queue
  *     and waits for the broker's confirm: 200 {@code confirmed}, 503 when not connected within
  *     {@code await-timeout};
+ * <li>{@code POST /api/messages/{connection}/publisher} publishes the same way through the injected
+ *     {@code Publisher} (mandatory, so a missing queue fails as {@code RETURNED}): 200
+ *     {@code confirmed}, 503 with the reason when it was not confirmed;
  * <li>{@code GET /api/messages/{connection}} takes one message ({@code basic.get}, auto-ack):
  *     200 with its text, or 204 when the queue is empty.
  * </ul>
@@ -45,6 +50,14 @@ public class MessagesResource {
     @Persistent("audit")
     Connection audit;
 
+    @Inject
+    @Persistent
+    Publisher publisher;
+
+    @Inject
+    @Persistent("audit")
+    Publisher auditPublisher;
+
     @POST
     @Consumes(MediaType.TEXT_PLAIN)
     @Produces(MediaType.TEXT_PLAIN)
@@ -57,6 +70,26 @@ public class MessagesResource {
             return Response.ok("confirmed").build();
         } catch (NotConnectedException e) {
             return notConnected(e);
+        }
+    }
+
+    @POST
+    @Path("publisher")
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.TEXT_PLAIN)
+    public Response publishThroughPublisher(@PathParam("connection") String name, String text)
+            throws InterruptedException {
+        Publisher through = switch (name) {
+            case "default" -> publisher;
+            case "audit" -> auditPublisher;
+            default -> throw new NotFoundException("no connection '" + name + "'");
+        };
+        try {
+            through.publish("", queue(name), true, null, text.getBytes(StandardCharsets.UTF_8));
+            return Response.ok("confirmed").build();
+        } catch (PublishException e) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN)
+                    .entity(e.reason() + ": " + e.getMessage()).build();
         }
     }
 

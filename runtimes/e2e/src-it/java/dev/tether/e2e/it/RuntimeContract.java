@@ -129,6 +129,9 @@ abstract class RuntimeContract {
     void messagesMakeTheRoundTripOnTheDefaultAndTheNamedConnection() {
         assertRoundTrip("default");
         assertRoundTrip("audit");
+        // and published through the injected Publisher (mandatory, confirmed)
+        assertRoundTrip("default", "/publisher");
+        assertRoundTrip("audit", "/publisher");
         // the Connected observers declared each queue through the injected proxy, on its own virtual host
         assertTrue(queues("/").contains("tether.e2e"), queues("/").toString());
         assertTrue(queues(AUDIT_VHOST).contains("tether.e2e.audit"), queues(AUDIT_VHOST).toString());
@@ -226,8 +229,13 @@ abstract class RuntimeContract {
     }
 
     private void assertRoundTrip(String connection) {
-        String text = connection + "-" + UUID.randomUUID();
-        Reply published = Http.postText(server.appUrl() + "/api/messages/" + connection, text);
+        assertRoundTrip(connection, "");
+    }
+
+    /** Publishes through the injected proxy ({@code via} empty) or {@code /publisher}, then reads it back. */
+    private void assertRoundTrip(String connection, String via) {
+        String text = connection + via + "-" + UUID.randomUUID();
+        Reply published = Http.postText(server.appUrl() + "/api/messages/" + connection + via, text);
         assertEquals(200, published.status(), "publish on " + connection + ": " + published);
         assertEquals("confirmed", published.body());
         // basic.get until this message comes back (a message left by an earlier test is skipped)

@@ -249,6 +249,36 @@ class HolderAccessTest {
         holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    @Test
+    void awaitWithoutATimeoutReturnsTheLiveConnectionAtOnce(QpidBroker broker) throws Exception {
+        ConnectionHolder holder = Holders.manual(settings(broker.uri()), scheduler, new FixedRandom(0.5), null);
+        holder.start();
+        scheduler.runDue();
+        assertFalse(holder.isClosed());
+
+        assertSame(holder.get(), holder.await());
+        assertEquals(0, holder.waiterCount(), "no waiter registered for a live connection");
+        holder.close();
+        scheduler.runDue();
+    }
+
+    @Test
+    void updateReplacesTheSettingsAndToStringShowsNameStateAndUriWithoutThePassword() {
+        ConnectionHolder holder = neverConnecting();
+        ConnectionSettings next = holder.settings().toBuilder().uri("amqp://app:s3cr3t@rabbit.example:5673")
+                .build();
+
+        holder.update(next);
+
+        assertSame(next, holder.settings());
+        String shown = holder.toString();
+        assertTrue(shown.startsWith("PersistentConnection[default, CONNECTING, ") && shown.contains("rabbit.example")
+                && !shown.contains("s3cr3t"), shown);
+        assertThrows(NullPointerException.class, () -> holder.update((ConnectionSettings) null));
+        assertSame(next, holder.settings());
+        holder.close();
+    }
+
     private static int queueDepth(Channel channel, String queue) {
         try {
             return channel.queueDeclarePassive(queue).getMessageCount();

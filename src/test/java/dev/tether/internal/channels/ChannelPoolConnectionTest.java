@@ -156,16 +156,16 @@ class ChannelPoolConnectionTest {
     }
 
     @Test
-    void borrowingFromAConnectedListenerFailsInsteadOfWaitingForItself() throws Exception {
+    void borrowingFromAConnectedListenerUsesTheConnectionBeingDelivered() throws Exception {
         java.util.concurrent.atomic.AtomicReference<PersistentConnection> self = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
         holder = PersistentConnection.builder(ConnectionSettings.builder("pool").uri(broker.uri()).build())
                 .listener(event -> {
-                    if (event instanceof dev.tether.ConnectionEvent.Connected && self.get() != null && armed.get()) {
+                    if (event instanceof dev.tether.ConnectionEvent.Connected connected && armed.get()) {
                         try {
-                            self.get().channels().run(channel -> { });
-                            outcome.complete(null);
+                            com.rabbitmq.client.Connection used = self.get().channels().call(Channel::getConnection);
+                            outcome.complete(used == connected.connection() ? "delivered" : "another: " + used);
                         } catch (Throwable e) {
                             outcome.complete(e);
                         }
@@ -175,7 +175,7 @@ class ChannelPoolConnectionTest {
         holder.await(WAIT);
         armed.set(true);
         holder.reconnect();
-        assertTrue(outcome.get(10, TimeUnit.SECONDS) instanceof IllegalStateException, String.valueOf(outcome.get()));
+        assertEquals("delivered", outcome.get(10, TimeUnit.SECONDS), "a topology observer borrows on its connection");
         holder.await(WAIT);
         holder.channels().run(channel -> { });
     }

@@ -113,7 +113,7 @@ public class TetherExtension implements BuildCompatibleExtension {
     public static final class ProxyCreator implements SyntheticBeanCreator<Connection> {
         @Override
         public Connection create(Instance<Object> lookup, Parameters params) {
-            return lookup.select(ConnectionRegistry.class).get().proxy(params.get("name", String.class));
+            return RegistryLookup.from(lookup).proxy(params.get("name", String.class));
         }
     }
 
@@ -121,7 +121,7 @@ public class TetherExtension implements BuildCompatibleExtension {
     public static final class HolderCreator implements SyntheticBeanCreator<PersistentConnection> {
         @Override
         public PersistentConnection create(Instance<Object> lookup, Parameters params) {
-            return lookup.select(ConnectionRegistry.class).get().holder(params.get("name", String.class));
+            return RegistryLookup.from(lookup).holder(params.get("name", String.class));
         }
     }
 
@@ -129,7 +129,7 @@ public class TetherExtension implements BuildCompatibleExtension {
     public static final class ChannelsCreator implements SyntheticBeanCreator<Channels> {
         @Override
         public Channels create(Instance<Object> lookup, Parameters params) {
-            return lookup.select(ConnectionRegistry.class).get().holder(params.get("name", String.class)).channels();
+            return RegistryLookup.from(lookup).holder(params.get("name", String.class)).channels();
         }
     }
 
@@ -137,7 +137,7 @@ public class TetherExtension implements BuildCompatibleExtension {
     public static final class PublisherCreator implements SyntheticBeanCreator<Publisher> {
         @Override
         public Publisher create(Instance<Object> lookup, Parameters params) {
-            return lookup.select(ConnectionRegistry.class).get().holder(params.get("name", String.class)).publisher();
+            return RegistryLookup.from(lookup).holder(params.get("name", String.class)).publisher();
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.tether.internal.health;
 
-import dev.tether.internal.cdi.ConnectionRegistry;
+import dev.tether.internal.cdi.RegistryLookup;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.build.compatible.spi.Parameters;
@@ -31,7 +31,7 @@ public final class ReadinessRegistration {
     public static final class Creator implements SyntheticBeanCreator<ReadinessCheck> {
         @Override
         public ReadinessCheck create(Instance<Object> lookup, Parameters params) {
-            return new ReadinessCheck(lookup.select(ConnectionRegistry.class).get());
+            return new ReadinessCheck(RegistryLookup.from(lookup));
         }
     }
 }

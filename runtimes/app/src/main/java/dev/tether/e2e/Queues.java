@@ -1,0 +1,19 @@
+package dev.tether.e2e;
+
+import java.util.Map;
+
+/** The queue each connection of the application publishes to and reads from. */
+final class Queues {
+
+    /** The {@code default} connection's queue, on its broker's virtual host. */
+    static final String DEFAULT = "tether.e2e";
+
+    /** The {@code audit} connection's queue, on its own virtual host. */
+    static final String AUDIT = "tether.e2e.audit";
+
+    /** Connection name to queue. */
+    static final Map<String, String> BY_CONNECTION = Map.of("default", DEFAULT, "audit", AUDIT);
+
+    private Queues() {
+    }
+}

@@ -10,7 +10,7 @@ import java.util.StringJoiner;
 
 /**
  * Prints one line per measured reliability figure, {@code SURVIVES <row> | <name>=<value> | ...},
- * so that the README's table can be filled from one run: {@code grep '^SURVIVES'} in the build
+ * so that the table in docs/reliability.md can be filled from one run: {@code grep '^SURVIVES'} in the build
  * output, or read {@value #FILE} (one line per report, appended by every run).
  */
 final class Survives {

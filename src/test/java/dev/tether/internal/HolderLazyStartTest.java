@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.NotConnectedException;
@@ -34,10 +35,54 @@ class HolderLazyStartTest {
     }
 
     @Test
+    void aLazyHolderIsIdleUntilFirstUseThenConnectingAndItsStatusSaysSinceWhen(QpidBroker broker) {
+        ConnectionHolder holder = lazy(broker);
+        assertEquals(ConnectionState.IDLE, holder.state(), "no attempt yet: must not make readiness DOWN");
+        scheduler.advance(java.time.Duration.ofSeconds(5));
+
+        holder.current(); // a first use
+        assertEquals(ConnectionState.CONNECTING, holder.state());
+        assertEquals(scheduler.instant(), holder.status().since(), "connecting since the first use");
+        scheduler.runDue();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+        close(holder);
+        assertEquals(ConnectionState.CLOSED, holder.state());
+    }
+
+    @Test
+    void anEagerHolderIsConnectingFromTheStartAndAClosedLazyOneStaysClosed(QpidBroker broker) {
+        ConnectionHolder eager = Holders.manual(HolderAccessTest.settings(broker.uri()), scheduler,
+                new FixedRandom(0.5), null, events);
+        assertEquals(ConnectionState.CONNECTING, eager.state());
+        close(eager);
+
+        ConnectionHolder lazy = lazy(broker);
+        lazy.close();
+        lazy.start();
+        assertEquals(ConnectionState.CLOSED, lazy.state(), "closing wins over a later start");
+        scheduler.runDue();
+    }
+
+    @Test
+    void createStartsAnEagerHolderAtOnceAndLeavesALazyOneIdle(QpidBroker broker) throws Exception {
+        Recorder eagerEvents = new Recorder();
+        ConnectionHolder eager = ConnectionHolder.create(HolderAccessTest.settings(broker.uri()), null,
+                List.of(eagerEvents));
+        eagerEvents.await(ConnectionEvent.Connected.class, 1, java.time.Duration.ofSeconds(10));
+        ConnectionHolder lazy = ConnectionHolder.create(
+                HolderAccessTest.settings(broker.uri()).toBuilder().eager(false).build(), null, List.of(events));
+        assertEquals(ConnectionState.IDLE, lazy.state());
+        assertTrue(events.names().isEmpty(), events.names().toString());
+        eager.close().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        lazy.close().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
     void reconnectStartsALazyHolderWithoutADisconnect(QpidBroker broker) throws Exception {
         ConnectionHolder holder = lazy(broker);
 
         holder.reconnect();
+        assertEquals(ConnectionState.CONNECTING, holder.state());
         scheduler.runDue();
 
         assertEquals(List.of("Connecting", "Connected"), events.names());

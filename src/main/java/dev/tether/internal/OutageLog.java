@@ -3,7 +3,6 @@ package dev.tether.internal;
 import com.rabbitmq.client.Address;
 import dev.tether.ConnectionEvent;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 
 /**
  * Logs a connection's life without flooding: an identical failure repeated across attempts is
@@ -48,23 +47,14 @@ final class OutageLog {
         }
     }
 
-    /**
-     * @param nextDelay the delay before the next attempt: zero, unless connections keep dying
-     *     right after they are established
-     * @param flaps how many connections in a row did (see {@link FlapGuard})
-     */
-    void lost(ConnectionEvent.Disconnected disconnected, Address address, Duration nextDelay, int flaps) {
+    void lost(ConnectionEvent.Disconnected disconnected, Address address) {
         if (disconnected.applicationInitiated()) {
             LOG.log(Level.INFO, "Connection '" + name + "': connection to " + address
                     + " closed by the application; reconnecting");
-            return;
+        } else {
+            String cause = disconnected.cause() == null ? "unknown cause" : disconnected.cause().getMessage();
+            LOG.log(Level.WARNING, "Connection '" + name + "': connection to " + address + " lost (" + cause
+                    + "); reconnecting at once");
         }
-        String cause = disconnected.cause() == null ? "unknown cause" : disconnected.cause().getMessage();
-        String next = nextDelay.isZero()
-                ? "reconnecting at once"
-                : flaps + " connections in a row were lost within " + Durations.format(FlapGuard.SHORT_LIVED)
-                        + " of being established; reconnecting in " + nextDelay.toMillis() + " ms";
-        LOG.log(Level.WARNING, "Connection '" + name + "': connection to " + address + " lost (" + cause + "); "
-                + next);
     }
 }

@@ -36,7 +36,6 @@ final class Reconnector {
     private final InstantSource clock;
     private final Scheduler scheduler;
     private final ReconnectPolicy policy;
-    private final FlapGuard flapGuard;
     private final ConnectionOpener opener;
     private final OutageLog log;
     private final String name;
@@ -62,7 +61,6 @@ final class Reconnector {
         this.clock = clock;
         this.scheduler = new GuardedScheduler(scheduler, this::survive);
         this.policy = new ReconnectPolicy(random);
-        this.flapGuard = new FlapGuard(policy);
         this.opener = new ConnectionOpener(random, state::isClosed);
         this.name = state.name();
         this.log = new OutageLog(name);
@@ -83,7 +81,7 @@ final class Reconnector {
             if (live != null) {
                 live.dropped(); // dropped here: its closing notice needs no task
                 Connection old = live.connection;
-                disconnected(null, true, Duration.ZERO);
+                disconnected(null, true);
                 closeQuietly(old);
                 scheduleAttempt(Duration.ZERO);
             } else if (pendingAttempt != null) {
@@ -210,13 +208,11 @@ final class Reconnector {
         if (held != live || state.isClosed()) {
             return;
         }
-        Duration lived = Duration.between(held.since, clock.instant());
-        Duration delay = flapGuard.delayAfterLoss(lived, state.settings().backoff());
-        disconnected(cause, cause != null && cause.isInitiatedByApplication(), delay);
-        scheduleAttempt(delay);
+        disconnected(cause, cause != null && cause.isInitiatedByApplication());
+        scheduleAttempt(Duration.ZERO);
     }
 
-    private void disconnected(Throwable cause, boolean applicationInitiated, Duration nextDelay) {
+    private void disconnected(Throwable cause, boolean applicationInitiated) {
         Address address = liveAddress;
         state.withdraw(state.current());
         live = null;
@@ -227,7 +223,7 @@ final class Reconnector {
         state.status(ConnectionState.CONNECTING, downSince, null, 0, state.status().lastFailure(), null);
         ConnectionEvent.Disconnected event =
                 new ConnectionEvent.Disconnected(name, downSince, cause, applicationInitiated);
-        log.lost(event, address, nextDelay, flapGuard.flaps());
+        log.lost(event, address);
         events.fire(event);
     }
 

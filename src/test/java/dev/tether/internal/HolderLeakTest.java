@@ -10,15 +10,10 @@ import dev.tether.testing.FaultProxy;
 import dev.tether.testing.QpidBroker;
 import dev.tether.testing.ThreadLeaks;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class HolderLeakTest {
@@ -31,13 +26,7 @@ class HolderLeakTest {
             ThreadLeaks.Baseline baseline = ThreadLeaks.baseline();
             Recorder events = new Recorder();
             ConnectionSettings settings = ConnectionSettings.builder("cycles").uri(proxy.uri()).build();
-            // Each read of this clock is 10 s later: every connection counts as long-lived, so each
-            // cut is retried at once (FlapGuard) and the cycles run at full speed.
-            AtomicLong seconds = new AtomicLong();
-            InstantSource fastClock = () -> Instant.EPOCH.plusSeconds(seconds.addAndGet(10));
-            ConnectionHolder holder = new ConnectionHolder(settings, null, List.of(events), fastClock,
-                    new ExecutorScheduler("tether-cycles"), RandomGenerator.getDefault());
-            holder.start();
+            ConnectionHolder holder = Holders.real(settings, events);
             holder.await(Duration.ofSeconds(10));
 
             // Sampled all along, not only once settled: the broker may still count the cut

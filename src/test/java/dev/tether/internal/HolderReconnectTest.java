@@ -62,36 +62,6 @@ class HolderReconnectTest {
     }
 
     @Test
-    void connectionsThatKeepDyingRightAfterTheyAreEstablishedAreRetriedAfterTheBackoff(QpidBroker broker)
-            throws Exception {
-        try (FaultProxy proxy = FaultProxy.start(broker.port())) {
-            ConnectionHolder holder = connectedHolder(proxy.uri());
-
-            proxy.cut(); // lost as soon as established: the first retry is still immediate
-            scheduler.awaitAndRunDue(REAL_DEADLINE);
-            assertEquals(2, events.all(Connected.class).size());
-            assertEquals(Duration.ZERO, events.last(Connected.class).downtime());
-
-            proxy.cut(); // the second in a row: no reconnect loop, the backoff applies
-            scheduler.awaitAndRunDue(REAL_DEADLINE);
-            assertEquals(2, events.all(Disconnected.class).size());
-            assertEquals(2, events.all(Connected.class).size(), "no attempt at once");
-            assertEquals(Duration.ofMillis(100), scheduler.nextDelay(), "backoff.initial (fixed jitter draw 0.5)");
-            scheduler.advanceToNext();
-            assertEquals(3, events.all(Connected.class).size());
-            assertEquals(Duration.ofMillis(100), events.last(Connected.class).downtime());
-
-            scheduler.advance(FlapGuard.SHORT_LIVED); // this one lived long enough: at once again
-            proxy.cut();
-            scheduler.awaitAndRunDue(REAL_DEADLINE);
-            assertEquals(4, events.all(Connected.class).size());
-            assertEquals(Duration.ZERO, events.last(Connected.class).downtime());
-            holder.close();
-            scheduler.runDue();
-        }
-    }
-
-    @Test
     void afterTheBrokerStopsTheNextAttemptStartsAtOnceThenBacksOffUntilItIsBack() throws Exception {
         try (QpidBroker own = QpidBroker.start()) {
             ConnectionHolder holder = connectedHolder(own.uri());

@@ -28,6 +28,15 @@ import org.junit.jupiter.api.Test;
 /** Channels belong to one connection: reconnects, outages, channel errors and closing the holder. */
 class ChannelPoolConnectionTest {
 
+    /** Threads of their own: the common pool has a single thread on a 2-core machine, too few for 3 blocked borrowers. */
+    private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newCachedThreadPool(
+            runnable -> {
+                Thread thread = new Thread(runnable, "pool-test-borrower");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final QpidBroker broker = QpidBroker.start();
@@ -77,7 +86,7 @@ class ChannelPoolConnectionTest {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, THREADS);
         broker.restart();
         Connection used = borrowed.get(10, TimeUnit.SECONDS);
         assertNotSame(old, used);
@@ -116,7 +125,7 @@ class ChannelPoolConnectionTest {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, THREADS);
         }
         assertTrue(borrowed.await(10, TimeUnit.SECONDS));
         CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
@@ -126,7 +135,7 @@ class ChannelPoolConnectionTest {
             } catch (IOException e) {
                 return e;
             }
-        });
+        }, THREADS);
         Await.until("a borrower waiting for a channel", WAIT, () -> pool.waiting() == 1);
         holder.close();
         release.countDown();

@@ -21,17 +21,28 @@ interface AppServer extends AutoCloseable {
     /** @return the readiness endpoint's URL */
     String readinessUrl();
 
+    /** @return the server's JVM */
+    ServerProcess process();
+
     /**
      * Stops the server the way an operator does (SIGTERM to its JVM) and waits for it to exit.
      *
      * @return true when it shut down by itself within {@link #STOP_TIMEOUT}; false when it had to be killed
      */
-    boolean stopCleanly();
+    default boolean stopCleanly() {
+        return process().terminate(STOP_TIMEOUT);
+    }
 
     /** @return the last lines of the server's log, for failure messages */
-    String logTail();
+    default String logTail() {
+        return process().tail(60);
+    }
 
     /** Stops the server if it still runs (cleanly, else killed); never throws. */
     @Override
-    void close();
+    default void close() {
+        if (process().isAlive()) {
+            process().terminate(STOP_TIMEOUT);
+        }
+    }
 }

@@ -106,20 +106,8 @@ final class WildFly implements AppServer {
     }
 
     @Override
-    public boolean stopCleanly() {
-        return process.terminate(STOP_TIMEOUT);
-    }
-
-    @Override
-    public String logTail() {
-        return process.tail(60);
-    }
-
-    @Override
-    public void close() {
-        if (process.isAlive()) {
-            process.terminate(STOP_TIMEOUT);
-        }
+    public ServerProcess process() {
+        return process;
     }
 
     static boolean prepared() {

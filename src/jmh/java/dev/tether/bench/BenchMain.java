@@ -36,28 +36,34 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>recovery: recovery latency after {@code close_all_connections}, after a ~3 s outage, and
  *       for the first connection when the application starts before the broker (RabbitMQ);
  *   <li>waiters: 10,000 threads in {@code await()} released when the connection is established;
- *   <li>cost: threads and heap per idle connection, CDI container start with and without Tether.
+ *   <li>cost: threads and heap per idle connection, CDI container start with and without Tether;
+ *   <li>publish: confirmed publishing of 1 KiB persistent messages at 1, 8 and 64 threads, Tether's
+ *       {@code Publisher} beside Spring AMQP's {@code RabbitTemplate} and the raw client's
+ *       {@code waitForConfirms} per message, and the pool's borrow/return overhead (RabbitMQ;
+ *       {@link PublishBench}).
  * </ol>
  *
  * <p>The RabbitMQ parts use a private node ({@code src-it/java/dev/tether/it/RabbitMqNode.java}) and
  * are skipped, saying so, when RabbitMQ is not installed. Output: the table on standard output,
  * and under {@code target/bench/}: one CSV file per part ({@code hot.csv}, {@code channel.csv},
- * {@code recovery.csv}, {@code waiters.csv}, {@code cost.csv}), all rows in {@code summary.csv},
+ * {@code recovery.csv}, {@code waiters.csv}, {@code cost.csv}, {@code publish.csv}
+ * with the publish part's cells in {@code publish-cells.csv}), all rows in {@code summary.csv},
  * the printed table in {@code summary.txt}, the machine in {@code machine.txt}, raw samples in
  * {@code recovery-samples.csv} and {@code channel-paired-samples.csv}, and JMH's own CSV results
  * in {@code jmh-hot.csv} and {@code jmh-channel.csv}.
  *
- * <p>Options: {@code -Dbench.parts=hot,channel,recovery,waiters,cost} (default {@code all}) and
+ * <p>Options: {@code -Dbench.parts=hot,channel,recovery,waiters,cost,publish} (default {@code all}) and
  * {@code -Dbench.java=/path/to/bin/java} on the Maven command line; the environment variables
  * {@code BENCH_QUICK=1} (short JMH iterations, 3 rounds, for development) and
- * {@code BENCH_ROUNDS=<n>} (recovery rounds, default 20).
+ * {@code BENCH_ROUNDS=<n>} (recovery rounds, default 20), {@code BENCH_PUBLISH_ROUNDS=<n>} (publish rounds,
+ * default 2) and {@code BENCH_PUBLISH_THREADS=1,8,64} (the publish part's thread counts).
  */
 public final class BenchMain {
 
     /** System property telling the JMH forks the private RabbitMQ node's URI. */
     static final String URI_PROPERTY = "bench.rabbitmq-uri";
 
-    static final List<String> ALL_PARTS = List.of("hot", "channel", "recovery", "waiters", "cost");
+    static final List<String> ALL_PARTS = List.of("hot", "channel", "recovery", "waiters", "cost", "publish");
 
     /** Pollers and background calls of the recovery part. */
     static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
@@ -161,6 +167,13 @@ public final class BenchMain {
                 RabbitMqNode n = node;
                 part("cost", report, () -> CostBench.run(report, settings, n,
                         n == null ? "amqp://guest:guest@127.0.0.1:1" : n.uri()));
+            }
+            if (parts.contains("publish")) {
+                if (node == null) {
+                    skipped(report, "publish", "confirmed publishing", skip);
+                } else {
+                    part("publish", report, () -> PublishBench.run(report, settings, uri));
+                }
             }
         } finally {
             if (node != null) {
@@ -301,7 +314,7 @@ public final class BenchMain {
         if (!parts.equals(new LinkedHashSet<>(ALL_PARTS))) {
             command.append(" -Dbench.parts=").append(String.join(",", parts));
         }
-        String env = Stream.of("BENCH_QUICK", "BENCH_ROUNDS").filter(k -> System.getenv(k) != null)
+        String env = Stream.of("BENCH_QUICK", "BENCH_ROUNDS", "BENCH_PUBLISH_ROUNDS", "BENCH_PUBLISH_THREADS").filter(k -> System.getenv(k) != null)
                 .map(k -> k + "=" + System.getenv(k) + " ").reduce("", String::concat);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return String.join("\n",
@@ -314,7 +327,7 @@ public final class BenchMain {
                         + " (channel " + settings.channelIterationTime() + "), measurement " + settings.measurementIterations()
                         + " x " + settings.hotIterationTime() + " (channel " + settings.channelIterationTime()
                         + "); recovery " + settings.rounds() + " rounds per scenario; " + WaitersBench.COUNT
-                        + " waiters; JVM args " + String.join(" ",
+                        + " waiters; publish " + PublishBench.Timing.fromEnvironment() + "; JVM args " + String.join(" ",
                                 ManagementFactory.getRuntimeMXBean().getInputArguments()
                                         .stream().filter(a -> a.startsWith("-X")).toList()));
     }

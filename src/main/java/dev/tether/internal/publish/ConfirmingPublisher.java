@@ -23,13 +23,16 @@ import java.util.concurrent.TimeoutException;
 /**
  * The {@link Publisher} of one holder. A publish borrows a confirm channel only to send: it tracks
  * the next sequence number with the channel's {@link ConfirmTracker}, sends, and gives the channel
- * back; the confirm settles it later. A timer ({@link CompletableFuture#orTimeout}) fails it after
- * {@code publish.confirm-timeout}, so every publish ends.
+ * back; the confirm settles it later. Every publish ends after {@code publish.confirm-timeout} at
+ * the latest: a blocking publish waits on the confirm with that limit, an asynchronous one has a
+ * timer ({@link CompletableFuture#orTimeout}). The blocking form has no timer because scheduling one
+ * wakes the JDK's timer thread on every publish, a context switch per message.
  */
 public final class ConfirmingPublisher implements Publisher {
 
-    /** Extra wait of a blocking publish beyond the confirm timeout, which normally ends it first. */
-    private static final Duration GRACE = Duration.ofSeconds(5);
+    /** A publish on the wire: its confirm, and the tracker and sequence number to stop tracking it. */
+    private record Sent(CompletableFuture<Void> confirm, ConfirmTracker tracker, long seq) {
+    }
 
     private final PersistentConnection holder;
     private final ChannelPool<ConfirmTracker> pool;
@@ -53,9 +56,9 @@ public final class ConfirmingPublisher implements Publisher {
     @Override
     public void publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties props,
             byte[] body) throws PublishException, InterruptedException {
-        CompletableFuture<Void> confirm;
+        Sent sent;
         try {
-            confirm = send(exchange, routingKey, mandatory, props, body);
+            sent = send(exchange, routingKey, mandatory, props, body);
         } catch (InterruptedIOException e) {
             if (Thread.interrupted()) {
                 throw new InterruptedException(e.getMessage());
@@ -64,16 +67,18 @@ public final class ConfirmingPublisher implements Publisher {
         } catch (IOException e) {
             throw notSent(exchange, routingKey, e);
         }
-        Duration limit = holder.settings().channels().confirmTimeout().plus(GRACE);
+        Duration timeout = holder.settings().channels().confirmTimeout();
         try {
-            confirm.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            sent.confirm().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof PublishException failure ? failure
                     : new PublishException(Reason.CONNECTION_LOST, holder.name(), e.getCause().toString(), e.getCause());
         } catch (TimeoutException e) {
-            throw new PublishException(Reason.TIMED_OUT, holder.name(), "Connection '" + holder.name()
-                    + "': publish to " + Describe.target(exchange, routingKey) + " was not confirmed within "
-                    + Durations.format(limit), e);
+            sent.tracker().forget(sent.seq());
+            throw timedOut(exchange, routingKey, timeout);
+        } catch (InterruptedException e) {
+            sent.tracker().forget(sent.seq()); // nobody waits for it any more
+            throw e;
         }
     }
 
@@ -86,11 +91,25 @@ public final class ConfirmingPublisher implements Publisher {
     @Override
     public CompletionStage<Void> publishAsync(String exchange, String routingKey, boolean mandatory,
             AMQP.BasicProperties props, byte[] body) {
+        Sent sent;
         try {
-            return send(exchange, routingKey, mandatory, props, body);
+            sent = send(exchange, routingKey, mandatory, props, body);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(notSent(exchange, routingKey, e));
         }
+        Duration timeout = holder.settings().channels().confirmTimeout();
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        sent.confirm().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                outcome.complete(null);
+            } else if (failure instanceof TimeoutException) {
+                sent.tracker().forget(sent.seq());
+                outcome.completeExceptionally(timedOut(exchange, routingKey, timeout));
+            } else {
+                outcome.completeExceptionally(failure);
+            }
+        });
+        return outcome;
     }
 
     /** Closes the pool of confirm channels (the holder is closing; their connection goes with it). */
@@ -106,10 +125,10 @@ public final class ConfirmingPublisher implements Publisher {
     /**
      * Sends on a borrowed confirm channel.
      *
-     * @return the confirm, completed exceptionally with a {@link PublishException} only
+     * @return the publish, whose confirm completes exceptionally with a {@link PublishException} only
      * @throws IOException if nothing was sent because no confirm channel could be borrowed
      */
-    private CompletableFuture<Void> send(String exchange, String routingKey, boolean mandatory,
+    private Sent send(String exchange, String routingKey, boolean mandatory,
             AMQP.BasicProperties props, byte[] body) throws IOException {
         Objects.requireNonNull(exchange, "exchange");
         Objects.requireNonNull(routingKey, "routingKey");
@@ -134,22 +153,13 @@ public final class ConfirmingPublisher implements Publisher {
         } finally {
             pool.giveBack(lent, sent || !channel.isOpen()); // an open channel is never closed under other publishes
         }
-        Duration timeout = holder.settings().channels().confirmTimeout();
-        CompletableFuture<Void> outcome = new CompletableFuture<>();
-        confirm.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, failure) -> {
-            if (failure == null) {
-                outcome.complete(null);
-            } else if (failure instanceof TimeoutException) {
-                tracker.forget(seq);
-                outcome.completeExceptionally(new PublishException(Reason.TIMED_OUT, holder.name(), "Connection '"
-                        + holder.name() + "': publish to " + Describe.target(exchange, routingKey)
-                        + " was not confirmed within " + Durations.format(timeout) + " (" + "publish.confirm-timeout)",
-                        null));
-            } else {
-                outcome.completeExceptionally(failure);
-            }
-        });
-        return outcome;
+        return new Sent(confirm, tracker, seq);
+    }
+
+    private PublishException timedOut(String exchange, String routingKey, Duration timeout) {
+        return new PublishException(Reason.TIMED_OUT, holder.name(), "Connection '" + holder.name() + "': publish to "
+                + Describe.target(exchange, routingKey) + " was not confirmed within " + Durations.format(timeout)
+                + " (publish.confirm-timeout)", null);
     }
 
     private PublishException notSent(String exchange, String routingKey, IOException cause) {

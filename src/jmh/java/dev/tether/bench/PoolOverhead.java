@@ -2,8 +2,11 @@ package dev.tether.bench;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.tether.ChannelSettings;
 import dev.tether.Channels;
+import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,12 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * The pool's borrow/return overhead: {@code Channels.run} with a no-op, and with a
  * {@code basicPublish} of 256 B (no confirms, to a routing key no queue is bound to), against the
  * same publish on a channel each thread holds for the whole run, at 1, 8 and 64 threads. The pool
- * has Tether's default 16 channels, so at 64 threads borrowers wait for one another.
+ * has Tether's default 16 channels, so at 64 threads borrowers wait for one another (its fair
+ * semaphore hands each freed channel to the longest waiter); a second pool of 64 channels shows
+ * the same publish without that wait. Cells interleave like the publish part's.
  */
 final class PoolOverhead {
 
-    private static final long WARMUP_MILLIS = 1000;
-    private static final long MEASURE_MILLIS = 3000;
+    private static final long WARMUP_MILLIS = 500;
+    private static final long MEASURE_MILLIS = 2000;
 
     /** One thread's operation; opened on the thread. */
     private interface Op {
@@ -39,20 +44,33 @@ final class PoolOverhead {
     private PoolOverhead() {
     }
 
-    static void run(Report report, BenchMain.Settings settings, PersistentConnection holder, Connection raw,
-            ExecutorService threads) throws Exception {
-        Channels channels = holder.channels();
+    static void run(Report report, String uri, PersistentConnection holder, Connection raw, ExecutorService threads)
+            throws Exception {
+        PersistentConnection wide = PersistentConnection.builder(ConnectionSettings.builder("bench-pool-64").uri(uri)
+                .channels(ChannelSettings.DEFAULT.withMax(64)).build()).build();
+        try {
+            wide.await(Duration.ofSeconds(60));
+            run(report, holder.channels(), wide.channels(), raw, threads);
+        } finally {
+            wide.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void run(Report report, Channels channels, Channels wide, Connection raw, ExecutorService threads)
+            throws Exception {
         byte[] body = new byte[256];
         Map<String, OpFactory> variants = new LinkedHashMap<>();
         variants.put("Channels.run(no-op)", resources -> () -> channels.run(ch -> { }));
         variants.put("Channels.run(basicPublish)", resources -> () -> channels.run(ch ->
+                ch.basicPublish("", ChannelBench.NOWHERE, null, body)));
+        variants.put("Channels.run(basicPublish), max 64", resources -> () -> wide.run(ch ->
                 ch.basicPublish("", ChannelBench.NOWHERE, null, body)));
         variants.put("held channel basicPublish", resources -> {
             Channel channel = raw.createChannel();
             resources.add(channel);
             return () -> channel.basicPublish("", ChannelBench.NOWHERE, null, body);
         });
-        int rounds = PublishBench.Timing.fromEnvironment().rounds();
+        int rounds = Math.min(4, PublishBench.Timing.fromEnvironment().rounds());
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         BenchMain.say("pool overhead: " + variants.keySet() + " x threads " + java.util.Arrays.toString(PublishBench.THREADS)
                 + ", " + WARMUP_MILLIS + " + " + MEASURE_MILLIS + " ms per cell, " + rounds + " round(s)");
@@ -72,9 +90,10 @@ final class PoolOverhead {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         for (int n : PublishBench.THREADS) {
-            double noop = mean(rates.get(PublishBench.key("Channels.run(no-op)", n)));
-            double pooled = mean(rates.get(PublishBench.key("Channels.run(basicPublish)", n)));
-            double held = mean(rates.get(PublishBench.key("held channel basicPublish", n)));
+            double noop = median(rates.get(PublishBench.key("Channels.run(no-op)", n)));
+            double pooled = median(rates.get(PublishBench.key("Channels.run(basicPublish)", n)));
+            double held = median(rates.get(PublishBench.key("held channel basicPublish", n)));
+            double pooledWide = median(rates.get(PublishBench.key("Channels.run(basicPublish), max 64", n)));
             double coreNanos = 1e9 * Math.min(n, cores) / noop;
             report.add(new Report.Row("publish", "pool: Channels.run(no-op), " + n + " threads", "ops/s", noop, Double.NaN,
                     "", Double.NaN, Double.NaN, "", null, String.format(Locale.ROOT,
@@ -86,6 +105,10 @@ final class PoolOverhead {
                             Locale.ROOT, "rounds %s vs %s", rates.get(PublishBench.key("Channels.run(basicPublish)", n))
                                     .stream().map(Report::fmt).toList(),
                             rates.get(PublishBench.key("held channel basicPublish", n)).stream().map(Report::fmt).toList())));
+            report.add(new Report.Row("publish", "pool: same with channels.max=64 vs held channel, " + n + " threads",
+                    "msg/s", pooledWide, Double.NaN, "channel held per thread", held, Double.NaN, "", null, "rounds "
+                            + rates.get(PublishBench.key("Channels.run(basicPublish), max 64", n)).stream()
+                                    .map(Report::fmt).toList()));
         }
     }
 
@@ -132,7 +155,7 @@ final class PoolOverhead {
         return counted.get() / ((end - from) / 1e9);
     }
 
-    private static double mean(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    private static double median(List<Double> values) {
+        return PublishBench.median(values);
     }
 }

@@ -8,6 +8,7 @@ import dev.tether.PersistentConnection;
 import dev.tether.bench.PublishContenders.Contender;
 import dev.tether.bench.PublishContenders.Recorder;
 import dev.tether.bench.PublishContenders.Worker;
+import dev.tether.bench.Report.Row;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -28,14 +29,16 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 /**
  * The publish part: confirmed publishing of 1 KiB persistent messages to a durable queue on the
  * private RabbitMQ node, at 1, 8 and 64 publishing threads, Tether's {@code Publisher} (blocking and
- * asynchronous) beside Spring AMQP's {@code RabbitTemplate} with correlated confirms and the raw
- * client's {@code waitForConfirms} per message; then the pool's borrow/return overhead
- * ({@link PoolOverhead}).
+ * asynchronous) beside Spring AMQP's {@code RabbitTemplate} with correlated confirms, the raw
+ * client's {@code waitForConfirms} per message, and the raw client's own asynchronous confirms with
+ * the same window as Tether's (the ceiling of this machine and broker); then the pool's
+ * borrow/return overhead ({@link PoolOverhead}).
  *
  * <p>Each cell (a contender at a thread count) starts with a purged queue, publishes for a warm-up
  * and then for a measured span; throughput counts the publishes started in the measured span and
  * confirmed. Rounds interleave the contenders (the order reverses every round), so a load that drifts
- * on the shared machine weighs on all alike. Spring's channel cache holds 64 channels, so it never
+ * on the shared machine weighs on all alike; a cell's throughput is the median of its rounds, its
+ * latencies are those of all rounds pooled. Spring's channel cache holds 64 channels, so it never
  * closes a channel at 64 threads; Tether runs with its defaults (16 channels).
  */
 final class PublishBench {
@@ -53,8 +56,8 @@ final class PublishBench {
     record Timing(long warmupMillis, long measureMillis, int rounds) {
         static Timing fromEnvironment() {
             boolean quick = "1".equals(System.getenv("BENCH_QUICK"));
-            int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_PUBLISH_ROUNDS", quick ? "1" : "2"));
-            return quick ? new Timing(1000, 2000, rounds) : new Timing(2000, 5000, rounds);
+            int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_PUBLISH_ROUNDS", quick ? "1" : "6"));
+            return quick ? new Timing(1000, 2000, rounds) : new Timing(1000, 2500, rounds);
         }
 
         @Override
@@ -71,8 +74,9 @@ final class PublishBench {
         int failures;
         String firstFailure;
 
+        /** The median of the rounds' rates: one round under a burst of other work on the machine weighs little. */
         double rate() {
-            return rates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            return median(rates);
         }
 
         Stats millis() {
@@ -135,7 +139,7 @@ final class PublishBench {
             }
             adminChannel.queuePurge(QUEUE);
             results(report, settings, contenders, cells, timing);
-            PoolOverhead.run(report, settings, holder, raw, threads);
+            PoolOverhead.run(report, uri, holder, raw, threads);
             report.writeCsv("publish");
         } finally {
             threads.shutdownNow();
@@ -144,6 +148,13 @@ final class PublishBench {
             admin.close();
             holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The median, the mean of the middle two for an even count. */
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     static String key(String contender, int threads) {
@@ -196,6 +207,7 @@ final class PublishBench {
         String async = contenders.get(1).name();
         String spring = contenders.get(2).name();
         String raw = contenders.get(3).name();
+        String rawAsync = contenders.get(4).name();
         StringBuilder csv = new StringBuilder("threads,contender,msg_per_s,rounds_msg_per_s,p50_ms,p90_ms,p99_ms,"
                 + "confirmed,failures,first_failure\n");
         for (int n : THREADS) {
@@ -221,6 +233,10 @@ final class PublishBench {
                 report.add(goal(label + " vs waitForConfirms, " + n + " threads", t, "waitForConfirms loop", r, 10,
                         ">= 10x waitForConfirms"));
             }
+            Row ceiling = goal("publishAsync vs raw async confirms, " + n + " threads", cells.get(key(async, n)),
+                    "raw ConfirmListener, same window", cells.get(key(rawAsync, n)), 1, "");
+            report.add(new Row(ceiling.part(), ceiling.measure(), ceiling.unit(), ceiling.median(), ceiling.p90(),
+                    ceiling.peer(), ceiling.peerMedian(), ceiling.peerP90(), "", null, ceiling.note()));
         }
         Files.writeString(settings.out().resolve("publish-cells.csv"), csv, StandardCharsets.UTF_8);
         BenchMain.say("publish: cells written to publish-cells.csv (" + timing + ")");

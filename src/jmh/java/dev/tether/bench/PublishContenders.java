@@ -5,8 +5,13 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
 import dev.tether.PersistentConnection;
 import dev.tether.Publisher;
+import com.rabbitmq.client.ConfirmCallback;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.springframework.amqp.core.Message;
@@ -98,7 +103,7 @@ final class PublishContenders {
         }
     }
 
-    /** The four contenders, in the order of a round. */
+    /** The contenders, in the order of a round. */
     static List<Contender> all(PersistentConnection holder, RabbitTemplate spring, Connection raw, byte[] body) {
         Publisher publisher = holder.publisher();
         return List.of(
@@ -114,7 +119,9 @@ final class PublishContenders {
                         channel.basicPublish("", PublishBench.QUEUE, MessageProperties.PERSISTENT_BASIC, body);
                         channel.waitForConfirmsOrDie(TimeUnit.SECONDS.toMillis(CONFIRM_WAIT_SECONDS));
                     }, channel::close);
-                }));
+                }),
+                contender("raw client, async confirms (" + PublishBench.ASYNC_IN_FLIGHT + " in flight)",
+                        threads -> rawAsync(raw.createChannel(), body, Math.max(1, PublishBench.ASYNC_IN_FLIGHT / threads))));
     }
 
     private interface WorkerFactory {
@@ -169,6 +176,58 @@ final class PublishContenders {
                 if (resource != null) {
                     resource.close();
                 }
+            }
+        };
+    }
+
+    /**
+     * The machine's ceiling: one channel per thread in confirm mode with a {@code ConfirmListener} and
+     * up to {@code window} publishes awaiting their confirm, tracked by sequence number, no timeouts.
+     */
+    private static Worker rawAsync(Channel channel, byte[] body, int window) throws IOException {
+        channel.confirmSelect();
+        Semaphore free = new Semaphore(window);
+        ConcurrentSkipListMap<Long, long[]> outstanding = new ConcurrentSkipListMap<>(); // seq -> {start, from}
+        Recorder[] recorder = new Recorder[1];
+        ConfirmCallback settle = (tag, multiple) -> {
+            Map<Long, long[]> done = multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
+            long now = System.nanoTime();
+            for (Iterator<long[]> it = done.values().iterator(); it.hasNext(); ) {
+                long[] publish = it.next();
+                it.remove();
+                if (publish[0] >= publish[1]) {
+                    recorder[0].add(now - publish[0]);
+                }
+                free.release();
+            }
+        };
+        channel.addConfirmListener(settle, (tag, multiple) -> {
+            recorder[0].fail(new IllegalStateException("nacked " + tag));
+            settle.handle(tag, multiple);
+        });
+        return new Worker() {
+            @Override
+            public void loop(long from, long end, Recorder rec) throws Exception {
+                recorder[0] = rec;
+                while (true) {
+                    free.acquire();
+                    long start = System.nanoTime();
+                    if (start >= end) {
+                        free.release();
+                        break;
+                    }
+                    outstanding.put(channel.getNextPublishSeqNo(), new long[] {start, from});
+                    channel.basicPublish("", PublishBench.QUEUE, MessageProperties.PERSISTENT_BASIC, body);
+                }
+                if (!free.tryAcquire(window, CONFIRM_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException(outstanding.size() + " raw publishes not confirmed after "
+                            + CONFIRM_WAIT_SECONDS + " s");
+                }
+            }
+
+            @Override
+            public void close() throws Exception {
+                channel.close();
             }
         };
     }

@@ -56,7 +56,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code -Dbench.java=/path/to/bin/java} on the Maven command line; the environment variables
  * {@code BENCH_QUICK=1} (short JMH iterations, 3 rounds, for development) and
  * {@code BENCH_ROUNDS=<n>} (recovery rounds, default 20), {@code BENCH_PUBLISH_ROUNDS=<n>} (publish rounds,
- * default 2) and {@code BENCH_PUBLISH_THREADS=1,8,64} (the publish part's thread counts).
+ * default 6), {@code BENCH_PUBLISH_THREADS=1,8,64} (the publish part's thread counts) and
+ * {@code BENCH_PUBLISH_TIMER=1} (the publish part compares only the blocking publish with
+ * {@code publishAsync().get()}, which schedules a timer per publish).
  */
 public final class BenchMain {
 
@@ -314,7 +316,8 @@ public final class BenchMain {
         if (!parts.equals(new LinkedHashSet<>(ALL_PARTS))) {
             command.append(" -Dbench.parts=").append(String.join(",", parts));
         }
-        String env = Stream.of("BENCH_QUICK", "BENCH_ROUNDS", "BENCH_PUBLISH_ROUNDS", "BENCH_PUBLISH_THREADS").filter(k -> System.getenv(k) != null)
+        String env = Stream.of("BENCH_QUICK", "BENCH_ROUNDS", "BENCH_PUBLISH_ROUNDS", "BENCH_PUBLISH_THREADS",
+                "BENCH_PUBLISH_TIMER").filter(k -> System.getenv(k) != null)
                 .map(k -> k + "=" + System.getenv(k) + " ").reduce("", String::concat);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return String.join("\n",

@@ -118,7 +118,9 @@ final class PublishBench {
         try {
             Channel adminChannel = admin.createChannel();
             adminChannel.queueDeclare(QUEUE, true, false, false, null);
-            List<Contender> contenders = PublishContenders.all(holder, spring, raw, body);
+            boolean timerOnly = "1".equals(System.getenv("BENCH_PUBLISH_TIMER"));
+            List<Contender> contenders = timerOnly ? PublishContenders.timerComparison(holder, body)
+                    : PublishContenders.all(holder, spring, raw, body);
             Map<String, Cell> cells = new LinkedHashMap<>();
             BenchMain.say("publish: " + contenders.size() + " contenders x threads " + java.util.Arrays.toString(THREADS)
                     + ", " + timing);
@@ -138,6 +140,11 @@ final class PublishBench {
                 }
             }
             adminChannel.queuePurge(QUEUE);
+            if (timerOnly) {
+                timerResults(report, contenders, cells);
+                report.writeCsv("publish");
+                return;
+            }
             results(report, settings, contenders, cells, timing);
             PoolOverhead.run(report, uri, holder, raw, threads);
             report.writeCsv("publish");
@@ -240,6 +247,18 @@ final class PublishBench {
         }
         Files.writeString(settings.out().resolve("publish-cells.csv"), csv, StandardCharsets.UTF_8);
         BenchMain.say("publish: cells written to publish-cells.csv (" + timing + ")");
+    }
+
+    private static void timerResults(Report report, List<Contender> contenders, Map<String, Cell> cells) {
+        for (int n : THREADS) {
+            Row row = goal("timer per publish: " + contenders.get(0).name() + ", " + n + " threads",
+                    cells.get(key(contenders.get(0).name(), n)), contenders.get(1).name(),
+                    cells.get(key(contenders.get(1).name(), n)), 1, "");
+            report.add(new Row(row.part(), row.measure(), row.unit(), row.median(), row.p90(), row.peer(),
+                    row.peerMedian(), row.peerP90(), "", null, row.note() + "; rounds "
+                            + cells.get(key(contenders.get(0).name(), n)).rates.stream().map(Report::fmt).toList() + " vs "
+                            + cells.get(key(contenders.get(1).name(), n)).rates.stream().map(Report::fmt).toList()));
+        }
     }
 
     private static Report.Row goal(String measure, Cell ours, String peer, Cell theirs, double factor, String goal) {

@@ -124,6 +124,20 @@ final class PublishContenders {
                         threads -> rawAsync(raw.createChannel(), body, Math.max(1, PublishBench.ASYNC_IN_FLIGHT / threads))));
     }
 
+    /**
+     * The blocking publish as it is (waiting on the confirm with the confirm timeout) beside the way it
+     * was before: {@code publishAsync(...).get()}, whose confirm timeout is a timer scheduled per publish.
+     */
+    static List<Contender> timerComparison(PersistentConnection holder, byte[] body) {
+        Publisher publisher = holder.publisher();
+        return List.of(
+                contender("Tether publish(), no timer", threads -> blocking(() -> publisher.publish("", PublishBench.QUEUE,
+                        MessageProperties.PERSISTENT_BASIC, body), null)),
+                contender("Tether publishAsync().get(), timer per publish", threads -> blocking(() -> publisher
+                        .publishAsync("", PublishBench.QUEUE, MessageProperties.PERSISTENT_BASIC, body)
+                        .toCompletableFuture().get(CONFIRM_WAIT_SECONDS, TimeUnit.SECONDS), null)));
+    }
+
     private interface WorkerFactory {
         Worker open(int threads) throws Exception;
     }

@@ -223,20 +223,10 @@ final class PublishContenders {
             @Override
             public void loop(long from, long end, Recorder rec) throws Exception {
                 recorder[0] = rec;
-                while (true) {
-                    free.acquire();
-                    long start = System.nanoTime();
-                    if (start >= end) {
-                        free.release();
-                        break;
-                    }
+                windowed(free, window, end, start -> {
                     outstanding.put(channel.getNextPublishSeqNo(), new long[] {start, from});
                     channel.basicPublish("", PublishBench.QUEUE, MessageProperties.PERSISTENT_BASIC, body);
-                }
-                if (!free.tryAcquire(window, CONFIRM_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException(outstanding.size() + " raw publishes not confirmed after "
-                            + CONFIRM_WAIT_SECONDS + " s");
-                }
+                });
             }
 
             @Override
@@ -250,28 +240,42 @@ final class PublishContenders {
     private static Worker async(Publisher publisher, byte[] body, int window) {
         return (from, end, recorder) -> {
             Semaphore free = new Semaphore(window);
-            while (true) {
-                free.acquire();
-                long start = System.nanoTime();
-                if (start >= end) {
-                    free.release();
-                    break;
-                }
-                publisher.publishAsync("", PublishBench.QUEUE, MessageProperties.PERSISTENT_BASIC, body)
-                        .whenComplete((ok, failure) -> {
-                            long took = System.nanoTime() - start;
-                            if (failure != null) {
-                                recorder.fail(failure);
-                            } else if (start >= from) {
-                                recorder.add(took);
-                            }
-                            free.release();
-                        });
-            }
-            if (!free.tryAcquire(window, CONFIRM_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException((window - free.availablePermits()) + " publishes not settled after "
-                        + CONFIRM_WAIT_SECONDS + " s");
-            }
+            windowed(free, window, end, start -> publisher.publishAsync("", PublishBench.QUEUE,
+                    MessageProperties.PERSISTENT_BASIC, body).whenComplete((ok, failure) -> {
+                        long took = System.nanoTime() - start;
+                        if (failure != null) {
+                            recorder.fail(failure);
+                        } else if (start >= from) {
+                            recorder.add(took);
+                        }
+                        free.release();
+                    }));
         };
+    }
+
+    /** Sends one publish started at {@code start}; its confirm releases a permit. */
+    @FunctionalInterface
+    private interface Send {
+        void at(long start) throws Exception;
+    }
+
+    /**
+     * Sends until {@code end} with at most {@code window} publishes awaiting their confirm (one
+     * permit of {@code free} each), then waits for all of them to settle.
+     */
+    private static void windowed(Semaphore free, int window, long end, Send send) throws Exception {
+        while (true) {
+            free.acquire();
+            long start = System.nanoTime();
+            if (start >= end) {
+                free.release();
+                break;
+            }
+            send.at(start);
+        }
+        if (!free.tryAcquire(window, CONFIRM_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException((window - free.availablePermits()) + " publishes not settled after "
+                    + CONFIRM_WAIT_SECONDS + " s");
+        }
     }
 }

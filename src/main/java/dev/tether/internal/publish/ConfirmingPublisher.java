@@ -25,8 +25,9 @@ import java.util.concurrent.TimeoutException;
  * the next sequence number with the channel's {@link ConfirmTracker}, sends, and gives the channel
  * back; the confirm settles it later. Every publish ends after {@code publish.confirm-timeout} at
  * the latest: a blocking publish waits on the confirm with that limit, an asynchronous one has a
- * timer ({@link CompletableFuture#orTimeout}). The blocking form has no timer because scheduling one
- * wakes the JDK's timer thread on every publish, a context switch per message.
+ * timer ({@link CompletableFuture#orTimeout}). The blocking form has no timer: with one publish
+ * outstanding, each timer task becomes the head of the timer's queue and wakes its thread, a thread
+ * wake per message.
  */
 public final class ConfirmingPublisher implements Publisher {
 

@@ -2,7 +2,9 @@ package dev.tether;
 
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.impl.CredentialsProvider;
 import dev.tether.internal.ConnectionHolder;
+import dev.tether.internal.Sources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +163,7 @@ public interface PersistentConnection {
         private final ConnectionSettings settings;
         private final List<ConnectionListener> listeners = new ArrayList<>();
         private AddressResolver addressResolver;
+        private CredentialsProvider credentialsProvider;
 
         private Builder(ConnectionSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -190,13 +193,41 @@ public interface PersistentConnection {
         }
 
         /**
+         * Replaces the settings' user name and password with a provider asked on every attempt, so
+         * credentials that rotate (a Kubernetes Secret mounted as files, Vault) are used from the
+         * next attempt on without a restart. The holder calls {@link CredentialsProvider#getUsername()}
+         * and then {@link CredentialsProvider#getPassword()} once per attempt, on its own thread,
+         * and hands the pair to the client for that attempt's handshake; a live connection keeps
+         * the credentials it was opened with (call {@link PersistentConnection#reconnect()} to use
+         * new ones at once). A provider that throws, or gives no user name or no password, fails
+         * that attempt (a {@link ConnectionEvent.ConnectFailed} whose cause names the provider's
+         * class, never a value), and the holder retries after the backoff.
+         *
+         * <pre>{@code
+         * PersistentConnection rabbit = PersistentConnection.builder(settings)
+         *     .credentialsProvider(new CredentialsProvider() {
+         *         public String getUsername() { return vault.read("rabbit/user"); }
+         *         public String getPassword() { return vault.read("rabbit/password"); }
+         *     })
+         *     .build();
+         * }</pre>
+         *
+         * @param provider the credentials' source; it should not block for long (the attempt waits)
+         * @return this builder
+         */
+        public Builder credentialsProvider(CredentialsProvider provider) {
+            this.credentialsProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
          * Creates the holder; when the settings are eager the first attempt starts at once, in the
          * background. Never blocks and never fails because the broker is down.
          *
          * @return the holder
          */
         public PersistentConnection build() {
-            return ConnectionHolder.create(settings, addressResolver, listeners);
+            return ConnectionHolder.create(settings, new Sources(addressResolver, credentialsProvider), listeners);
         }
     }
 }

@@ -199,7 +199,8 @@ public interface PersistentConnection {
          * and then {@link CredentialsProvider#getPassword()} once per attempt, on its own thread,
          * and hands the pair to the client for that attempt's handshake; a live connection keeps
          * the credentials it was opened with (call {@link PersistentConnection#reconnect()} to use
-         * new ones at once). A provider that throws, or gives no user name or no password, fails
+         * new ones at once). The settings' user name and password are then not used to connect.
+         * A provider that throws, or gives no user name or no password, fails
          * that attempt (a {@link ConnectionEvent.ConnectFailed} whose cause names the provider's
          * class, never a value), and the holder retries after the backoff.
          *

@@ -3,6 +3,7 @@ package dev.tether;
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.impl.CredentialsProvider;
+import com.rabbitmq.client.impl.CredentialsRefreshService;
 import dev.tether.internal.ConnectionHolder;
 import dev.tether.internal.Sources;
 import java.time.Duration;
@@ -164,6 +165,7 @@ public interface PersistentConnection {
         private final List<ConnectionListener> listeners = new ArrayList<>();
         private AddressResolver addressResolver;
         private CredentialsProvider credentialsProvider;
+        private CredentialsRefreshService credentialsRefreshService;
 
         private Builder(ConnectionSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -222,13 +224,42 @@ public interface PersistentConnection {
         }
 
         /**
+         * Replaces the service that refreshes expiring credentials (OAuth 2 tokens) on live
+         * connections. A {@linkplain #credentialsProvider(CredentialsProvider) provider} whose
+         * {@link CredentialsProvider#getTimeBeforeExpiration()} is not {@code null} (such as the
+         * client's {@code OAuth2ClientCredentialsGrantCredentialsProvider}) is handed to the client
+         * as it is, and the client's refresh service refreshes it before it expires and sends the new
+         * token on the live connection ({@code connection.update-secret}), without reconnecting.
+         * Without this call the holder uses the client's {@code DefaultCredentialsRefreshService}
+         * (refresh at 80 % of the lifetime) on a daemon thread {@code tether-<name>-token-refresh},
+         * created on first use and stopped by {@link PersistentConnection#close()}; a service given
+         * here is not closed by the holder.
+         *
+         * <pre>{@code
+         * PersistentConnection rabbit = PersistentConnection.builder(settings)
+         *     .credentialsProvider(new OAuth2ClientCredentialsGrantCredentialsProviderBuilder()
+         *         .tokenEndpointUri("https://idp/token").clientId("app").clientSecret(secret)
+         *         .grantType("client_credentials").build())
+         *     .build();
+         * }</pre>
+         *
+         * @param service the refresh service
+         * @return this builder
+         */
+        public Builder credentialsRefreshService(CredentialsRefreshService service) {
+            this.credentialsRefreshService = Objects.requireNonNull(service, "service");
+            return this;
+        }
+
+        /**
          * Creates the holder; when the settings are eager the first attempt starts at once, in the
          * background. Never blocks and never fails because the broker is down.
          *
          * @return the holder
          */
         public PersistentConnection build() {
-            return ConnectionHolder.create(settings, new Sources(addressResolver, credentialsProvider), listeners);
+            return ConnectionHolder.create(settings, new Sources(addressResolver, credentialsProvider,
+                    credentialsRefreshService), listeners);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.DefaultCredentialsProvider;
 import dev.tether.FailureKind;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * Reads the user name and password of one attempt from a {@link CredentialsProvider}, once, so a
@@ -28,8 +29,11 @@ final class AttemptCredentials {
     sealed interface Read {
     }
 
-    /** Credentials to hand the client: a fixed pair, read once. */
-    record Usable(CredentialsProvider credentials) implements Read {
+    /**
+     * Credentials to hand the client: a fixed pair read once, or the provider itself when its
+     * credentials expire.
+     */
+    record Usable(CredentialsProvider credentials, boolean expiring) implements Read {
     }
 
     /** No usable credentials: the attempt fails with {@code cause}, classified as {@code kind}. */
@@ -58,7 +62,7 @@ final class AttemptCredentials {
                     "the credentials provider " + describe(source) + " failed: " + e.getClass().getName(), e),
                     FailureClassifier.classify(e));
         }
-        if (username == null || username.isBlank()) {
+        if (username == null) { // empty is allowed: OAuth 2 providers give "" (the broker reads the token)
             return new Unusable(new UnavailableException(
                     "the credentials provider " + describe(source) + " gave no user name", null),
                     FailureKind.AUTHENTICATION);
@@ -68,7 +72,18 @@ final class AttemptCredentials {
                     "the credentials provider " + describe(source) + " gave no password", null),
                     FailureKind.AUTHENTICATION);
         }
-        return new Usable(new DefaultCredentialsProvider(username, password));
+        Duration ttl;
+        try {
+            ttl = source.getTimeBeforeExpiration();
+        } catch (RuntimeException e) {
+            return new Unusable(new UnavailableException(
+                    "the credentials provider " + describe(source) + " failed: " + e.getClass().getName(), e),
+                    FailureClassifier.classify(e));
+        }
+        // Credentials that expire (a token) go to the client as they are: it asks them again, and
+        // its refresh service refreshes them and sends the new secret on the live connection.
+        return ttl != null ? new Usable(source, true)
+                : new Usable(new DefaultCredentialsProvider(username, password), false);
     }
 
     private static String describe(CredentialsProvider source) {

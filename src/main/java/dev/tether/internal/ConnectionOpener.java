@@ -8,6 +8,7 @@ import com.rabbitmq.client.ListAddressResolver;
 import com.rabbitmq.client.SocketConfigurator;
 import com.rabbitmq.client.SocketConfigurators;
 import com.rabbitmq.client.impl.CredentialsProvider;
+import com.rabbitmq.client.impl.CredentialsRefreshService;
 import com.rabbitmq.client.impl.DefaultCredentialsProvider;
 import dev.tether.AddressFailure;
 import dev.tether.ConnectionSettings;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLSocket;
 
@@ -118,7 +120,8 @@ final class ConnectionOpener {
 
     /** As below, with the settings' user name and password. */
     Outcome open(ConnectionSettings settings, AddressResolver resolver) {
-        return open(settings, resolver, new DefaultCredentialsProvider(settings.username(), settings.password()));
+        return open(settings, resolver, new DefaultCredentialsProvider(settings.username(), settings.password()),
+                () -> null);
     }
 
     /**
@@ -128,9 +131,11 @@ final class ConnectionOpener {
      * @param settings the settings of this attempt
      * @param resolver the addresses' source, asked once
      * @param credentials the user name and password's source, asked once
+     * @param refresh the refresh service for credentials that expire
      * @return the outcome; never throws
      */
-    Outcome open(ConnectionSettings settings, AddressResolver resolver, CredentialsProvider credentials) {
+    Outcome open(ConnectionSettings settings, AddressResolver resolver, CredentialsProvider credentials,
+            Supplier<CredentialsRefreshService> refresh) {
         AttemptCredentials.Read read = AttemptCredentials.read(credentials);
         if (read instanceof AttemptCredentials.Unusable unusable) {
             return new Failed(null, unusable.cause(), unusable.kind());
@@ -147,7 +152,11 @@ final class ConnectionOpener {
         }
         ConnectionFactory factory;
         try {
-            factory = factory(settings, ((AttemptCredentials.Usable) read).credentials());
+            AttemptCredentials.Usable usable = (AttemptCredentials.Usable) read;
+            factory = factory(settings, usable.credentials());
+            if (usable.expiring()) {
+                factory.setCredentialsRefreshService(refresh.get());
+            }
         } catch (GeneralSecurityException | IOException e) {
             return new Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used
         }

@@ -35,6 +35,7 @@ final class Reconnector {
     private final HolderState state;
     private final AddressResolver resolver;
     private final CredentialsProvider credentials;
+    private final TokenRefresh tokenRefresh;
     private final EventDispatcher events;
     private final InstantSource clock;
     private final Scheduler scheduler;
@@ -65,6 +66,7 @@ final class Reconnector {
         this.state = state;
         this.resolver = sources.addresses();
         this.credentials = sources.credentials();
+        this.tokenRefresh = new TokenRefresh(state.name(), sources.refresh());
         this.events = events;
         this.clock = clock;
         this.scheduler = new GuardedScheduler(scheduler, this::survive);
@@ -147,7 +149,7 @@ final class Reconnector {
         AddressResolver addresses = resolver != null ? resolver : new ListAddressResolver(settings.addresses());
         CredentialsProvider user = credentials != null ? credentials
                 : new DefaultCredentialsProvider(settings.username(), settings.password());
-        ConnectionOpener.Outcome outcome = opener.open(settings, addresses, user);
+        ConnectionOpener.Outcome outcome = opener.open(settings, addresses, user, tokenRefresh);
         if (outcome instanceof ConnectionOpener.Opened opened) {
             onOpened(opened.connection(), opened.address());
         } else {
@@ -263,6 +265,7 @@ final class Reconnector {
             }
             events.fire(new ConnectionEvent.Closed(name, clock.instant()));
         } finally {
+            tokenRefresh.close();
             scheduler.shutdown();
             closeFinished.complete(null);
         }

@@ -113,7 +113,7 @@ class HolderCredentialsTest {
 
     @Test
     void aProviderWithoutUserNameOrPasswordIsAnAuthenticationFailure(QpidBroker broker) {
-        credentials.username.set(" ");
+        credentials.username.set(null);
         start(broker);
         ConnectFailed noUser = events.last(ConnectFailed.class);
         assertEquals(FailureKind.AUTHENTICATION, noUser.kind());

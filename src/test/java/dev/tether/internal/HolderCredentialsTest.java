@@ -11,9 +11,12 @@ import dev.tether.ConnectionEvent.Connected;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.FailureKind;
+import dev.tether.PersistentConnection;
+import dev.tether.testing.Await;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.QpidBroker;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -126,5 +129,36 @@ class HolderCredentialsTest {
         assertEquals(2, noPassword.attempt());
         assertTrue(noPassword.cause().getMessage().endsWith("gave no password"), noPassword.cause().getMessage());
         assertEquals(ConnectionState.CONNECTING, holder.state());
+    }
+
+    @Test
+    void expiringCredentialsGetARefreshThreadThatEndsWithTheHolder(QpidBroker broker) throws Exception {
+        CredentialsProvider token = new CredentialsProvider() {
+            @Override
+            public String getUsername() {
+                return "guest";
+            }
+
+            @Override
+            public String getPassword() {
+                return "guest";
+            }
+
+            @Override
+            public Duration getTimeBeforeExpiration() {
+                return Duration.ofHours(1); // the client registers it; its refresh is not due in this test
+            }
+        };
+        PersistentConnection expiring = PersistentConnection.builder(
+                ConnectionSettings.builder("expiring").uri(broker.uri()).build()).credentialsProvider(token).build();
+        assertTrue(expiring.await(Duration.ofSeconds(10)).isOpen(), "connected with credentials that expire");
+        assertTrue(refreshThreadAlive(), "the default refresh service runs on the holder's own thread");
+        expiring.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Await.until("the refresh thread ended", Duration.ofSeconds(10), () -> !refreshThreadAlive());
+    }
+
+    private static boolean refreshThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().equals("tether-expiring-token-refresh"));
     }
 }

@@ -15,13 +15,10 @@ import dev.tether.ConnectionState;
 import dev.tether.FailureKind;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
+import dev.tether.cdi.TetherCdi;
 import dev.tether.internal.cdi.ConnectionRegistry;
-import dev.tether.internal.cdi.TetherExtension;
 import dev.tether.testing.LogCapture;
 import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.inject.ConfigExtension;
 import io.smallrye.health.AsyncHealthCheckFactory;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.health.registry.HealthRegistries;
@@ -41,9 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.environment.se.WeldContainer;
-import org.jboss.weld.junit5.WeldInitiator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,26 +95,16 @@ class CredentialsRotationIT {
         SecretDirectory secret = new SecretDirectory(Files.createDirectories(secretFolder));
         secret.write("tether." + NAME + ".username", user);
         secret.write("tether." + NAME + ".password", oldPassword);
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withSources(secret, new PropertiesConfigSource(Map.of(
+        PropertiesConfigSource rest = new PropertiesConfigSource(Map.of(
                 "tether." + NAME + ".uri", "amqp://127.0.0.1:" + node.port(),
                 "tether." + NAME + ".backoff.initial", "100ms",
                 "tether." + NAME + ".backoff.max", "1s",
-                "tether." + NAME + ".connection-timeout", "5s"), "it", 500)).build();
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        ConfigProviderResolver resolver = ConfigProviderResolver.instance();
-        try {
-            resolver.releaseConfig(resolver.getConfig(loader));
-        } catch (RuntimeException none) {
-            // no config registered yet
-        }
-        resolver.registerConfig(config, loader);
+                "tether." + NAME + ".connection-timeout", "5s"), "it", 500);
         List<String> shown = new ArrayList<>();
-        try (LogCapture log = LogCapture.of("");
-                WeldContainer container = WeldInitiator.createWeld()
-                        .addExtension(new ConfigExtension())
-                        .addBuildCompatibleExtensions(TetherExtension.class)
-                        .addBeanClasses(ConnectionRegistry.class, Events.class, Application.class,
-                                SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class, HealthRegistries.class)
+        try (TetherCdi.ConfigScope config = TetherCdi.config(secret, rest);
+                LogCapture log = LogCapture.of("");
+                WeldContainer container = TetherCdi.weld(Events.class, Application.class,
+                        SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class, HealthRegistries.class)
                         .initialize()) {
             PersistentConnection holder = container.select(ConnectionRegistry.class).get().holder(NAME);
             Connection proxy = container.select(Application.class).get().connection();
@@ -163,7 +148,6 @@ class CredentialsRotationIT {
             assertTrue(log.records().stream().anyMatch(r -> String.valueOf(r.getMessage()).contains("AUTHENTICATION")),
                     "the refused attempts were logged (and scanned)");
         } finally {
-            resolver.releaseConfig(config);
             node.rabbitmqctl("delete_user", user);
         }
         String everything = String.join("\n", shown);

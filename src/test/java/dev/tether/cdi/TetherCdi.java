@@ -17,13 +17,13 @@ import org.jboss.weld.junit5.WeldInitiator;
  * extension (through Weld's translator), the registry bean from the library's bean archive, and
  * SmallRye Config's CDI integration over a configuration the test supplies.
  */
-final class TetherCdi {
+public final class TetherCdi {
 
     private TetherCdi() {
     }
 
     /** @return a Weld with Tether, MicroProfile Config and the given fixture beans; discovery off */
-    static Weld weld(Class<?>... beans) {
+    public static Weld weld(Class<?>... beans) {
         return WeldInitiator.createWeld()
                 .addExtension(new ConfigExtension())
                 .addBuildCompatibleExtensions(TetherExtension.class)
@@ -47,7 +47,7 @@ final class TetherCdi {
      * @param sources the configuration's sources (e.g. one whose values change)
      * @return the scope
      */
-    static ConfigScope config(ConfigSource... sources) {
+    public static ConfigScope config(ConfigSource... sources) {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withSources(sources).build();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
@@ -61,7 +61,7 @@ final class TetherCdi {
     }
 
     /** A registered configuration; closing it unregisters it. */
-    interface ConfigScope extends AutoCloseable {
+    public interface ConfigScope extends AutoCloseable {
         @Override
         void close();
     }

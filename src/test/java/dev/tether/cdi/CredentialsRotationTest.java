@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.impl.CredentialsProvider;
+import com.rabbitmq.client.impl.CredentialsRefreshService;
 import dev.tether.ConnectionEvent.ConnectFailed;
 import dev.tether.ConnectionEvent.Connected;
 import dev.tether.FailureKind;
@@ -16,7 +17,10 @@ import dev.tether.testing.QpidBroker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import org.jboss.weld.environment.se.WeldContainer;
@@ -55,6 +59,55 @@ class CredentialsRotationTest {
                 @Override
                 public String getPassword() {
                     return "guest";
+                }
+            };
+        }
+    }
+
+    /** A token that expires in an hour for "token", and a refresh service that records registrations. */
+    @ApplicationScoped
+    static class TokenBeans {
+        static final List<CredentialsProvider> REGISTERED = new CopyOnWriteArrayList<>();
+        static final CredentialsProvider TOKEN = new CredentialsProvider() {
+            @Override
+            public String getUsername() {
+                return "guest";
+            }
+
+            @Override
+            public String getPassword() {
+                return "guest";
+            }
+
+            @Override
+            public Duration getTimeBeforeExpiration() {
+                return Duration.ofHours(1);
+            }
+        };
+
+        @Produces
+        @Persistent("token")
+        CredentialsProvider token() {
+            return TOKEN;
+        }
+
+        @Produces
+        @Persistent("token")
+        CredentialsRefreshService refresh() {
+            return new CredentialsRefreshService() {
+                @Override
+                public String register(CredentialsProvider provider, Callable<Boolean> refreshAction) {
+                    REGISTERED.add(provider);
+                    return "registration-" + REGISTERED.size();
+                }
+
+                @Override
+                public void unregister(CredentialsProvider provider, String registrationId) {
+                }
+
+                @Override
+                public boolean isApproachingExpiration(Duration timeBeforeExpiration) {
+                    return false;
                 }
             };
         }
@@ -141,6 +194,18 @@ class CredentialsRotationTest {
             assertEquals(2, VaultCredentials.ASKED.get());
             assertTrue(log.contains(Level.INFO, "Connection 'vault': amqp://guest@127.0.0.1:" + broker.port()
                     + "/%2F, credentials from "), log.messages().toString());
+        }
+    }
+
+    @Test
+    void expiringCredentialsFromABeanAreRegisteredWithTheRefreshServiceBeanOfTheirName() throws Exception {
+        TokenBeans.REGISTERED.clear();
+        try (var config = TetherCdi.config(Map.of("tether.token.uri", broker.uri()));
+                WeldContainer container = TetherCdi.weld(TokenBeans.class).initialize()) {
+            PersistentConnection token = container.select(ConnectionRegistry.class).get().holder("token");
+            assertTrue(token.await(Duration.ofSeconds(10)).isOpen());
+            assertEquals(List.of(TokenBeans.TOKEN), TokenBeans.REGISTERED,
+                    "the client registered the provider itself with the bean's service");
         }
     }
 }

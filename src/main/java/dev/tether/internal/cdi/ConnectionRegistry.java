@@ -3,6 +3,7 @@ package dev.tether.internal.cdi;
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.impl.CredentialsProvider;
+import com.rabbitmq.client.impl.CredentialsRefreshService;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
@@ -51,6 +52,7 @@ public class ConnectionRegistry {
     private final Event<ConnectionEvent> events;
     private final Instance<AddressResolver> resolvers;
     private final Instance<CredentialsProvider> credentials;
+    private final Instance<CredentialsRefreshService> refreshServices;
     private final Instance<ConnectionNames> injectedNames;
     private final Instance<RequestContextController> requestContexts;
 
@@ -59,12 +61,13 @@ public class ConnectionRegistry {
 
     @Inject
     ConnectionRegistry(Config config, Event<ConnectionEvent> events, @Any Instance<AddressResolver> resolvers,
-            @Any Instance<CredentialsProvider> credentials, Instance<ConnectionNames> injectedNames,
-            Instance<RequestContextController> requestContexts) {
+            @Any Instance<CredentialsProvider> credentials, @Any Instance<CredentialsRefreshService> refreshServices,
+            Instance<ConnectionNames> injectedNames, Instance<RequestContextController> requestContexts) {
         this.config = new ConfigReader(config);
         this.events = events;
         this.resolvers = resolvers;
         this.credentials = credentials;
+        this.refreshServices = refreshServices;
         this.injectedNames = injectedNames;
         this.requestContexts = requestContexts;
     }
@@ -75,6 +78,7 @@ public class ConnectionRegistry {
         this.events = null;
         this.resolvers = null;
         this.credentials = null;
+        this.refreshServices = null;
         this.injectedNames = null;
         this.requestContexts = null;
     }
@@ -157,7 +161,9 @@ public class ConnectionRegistry {
     /**
      * Creates a holder whose every attempt asks for its addresses (an {@code AddressResolver} bean
      * qualified with the name, else the settings') and its credentials (a {@code CredentialsProvider}
-     * bean qualified with the name, else the configuration, read anew).
+     * bean qualified with the name, else the configuration, read anew); expiring credentials are
+     * refreshed by a {@code CredentialsRefreshService} bean qualified with the name, else the
+     * client's default.
      */
     private Managed create(String name) {
         ConnectionSettings settings = config.settings(name);
@@ -172,6 +178,10 @@ public class ConnectionRegistry {
                 .credentialsProvider(provider != null ? provider : new ConfigCredentials(config, name));
         if (resolver != null) {
             builder.addressResolver(resolver);
+        }
+        Instance<CredentialsRefreshService> refreshBean = refreshServices.select(Persistent.Literal.of(name));
+        if (refreshBean.isResolvable()) {
+            builder.credentialsRefreshService(refreshBean.get());
         }
         PersistentConnection holder = builder.build();
         LOG.log(Level.INFO, "Connection '" + name + "': " + settings.displayUri() + (settings.eager() ? "" : " (lazy)")

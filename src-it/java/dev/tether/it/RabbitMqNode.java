@@ -163,6 +163,28 @@ public final class RabbitMqNode implements AutoCloseable {
      * @throws IllegalStateException when RabbitMQ is not installed or the node does not start
      */
     public static RabbitMqNode start() {
+        return start(Setup.PLAIN);
+    }
+
+    /**
+     * What a node starts with beyond the defaults: plugins, and the node's configuration.
+     *
+     * @param plugins the plugins to enable, e.g. {@code rabbitmq_auth_backend_oauth2}
+     * @param conf lines added to {@code rabbitmq.conf}
+     * @param advanced the whole {@code advanced.config} (Erlang terms), or {@code null} for none
+     */
+    public record Setup(List<String> plugins, List<String> conf, String advanced) {
+        /** No plugin, nothing added. */
+        public static final Setup PLAIN = new Setup(List.of(), List.of(), null);
+    }
+
+    /**
+     * As {@link #start()}, with plugins and configuration of its own.
+     *
+     * @param setup what to add
+     * @return the running node; {@link #stop()} it when done
+     */
+    public static RabbitMqNode start(Setup setup) {
         String why = whyUnavailable();
         if (why != null) {
             throw new IllegalStateException(why);
@@ -172,7 +194,7 @@ public final class RabbitMqNode implements AutoCloseable {
             long begin = System.nanoTime();
             RabbitMqNode node = create();
             try {
-                node.boot();
+                node.boot(setup);
                 LOG.log(System.Logger.Level.INFO, "Started {0} in {1} ms", node, millisSince(begin));
                 return node;
             } catch (NodeDiedException e) {
@@ -469,15 +491,19 @@ public final class RabbitMqNode implements AutoCloseable {
         }
     }
 
-    private void boot() {
+    private void boot(Setup setup) {
         try {
-            Files.writeString(directory.resolve("enabled_plugins"), "[].\n");
+            Files.writeString(directory.resolve("enabled_plugins"), "[" + String.join(",", setup.plugins()) + "].\n");
+            if (setup.advanced() != null) {
+                Files.writeString(directory.resolve("advanced.config"), setup.advanced());
+            }
             Files.writeString(directory.resolve("rabbitmq-env.conf"), "# empty: /etc/rabbitmq/rabbitmq-env.conf is not read\n");
             Files.writeString(directory.resolve("rabbitmq.conf"), String.join("\n",
                     "# Private test node of dev.tether.it.RabbitMqNode; ports, name and folders come from the environment.",
                     "log.file.level = info",
                     "# Only the tests raise alarms, on purpose: keep the disk alarm away on a nearly full disk.",
                     "disk_free_limit.absolute = 1MB",
+                    String.join("\n", setup.conf()),
                     ""));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the configuration of " + nodeName, e);

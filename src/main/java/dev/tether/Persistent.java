@@ -24,6 +24,7 @@ import java.lang.annotation.Target;
  * void onAny(@Observes ConnectionEvent.Disconnected event) { ... }                          // every connection
  *
  * @Produces @Persistent("orders") AddressResolver ordersAddresses() { ... } // asked on every attempt
+ * @Produces @Persistent("orders") CredentialsProvider ordersUser() { ... }   // asked on every attempt
  * }</pre>
  */
 @Qualifier

@@ -2,7 +2,10 @@ package dev.tether;
 
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.impl.CredentialsProvider;
+import com.rabbitmq.client.impl.CredentialsRefreshService;
 import dev.tether.internal.ConnectionHolder;
+import dev.tether.internal.Sources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +164,8 @@ public interface PersistentConnection {
         private final ConnectionSettings settings;
         private final List<ConnectionListener> listeners = new ArrayList<>();
         private AddressResolver addressResolver;
+        private CredentialsProvider credentialsProvider;
+        private CredentialsRefreshService credentialsRefreshService;
 
         private Builder(ConnectionSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -190,13 +195,71 @@ public interface PersistentConnection {
         }
 
         /**
+         * Replaces the settings' user name and password with a provider asked on every attempt, so
+         * credentials that rotate (a Kubernetes Secret mounted as files, Vault) are used from the
+         * next attempt on without a restart. The holder calls {@link CredentialsProvider#getUsername()}
+         * and then {@link CredentialsProvider#getPassword()} once per attempt, on its own thread,
+         * and hands the pair to the client for that attempt's handshake; a live connection keeps
+         * the credentials it was opened with (call {@link PersistentConnection#reconnect()} to use
+         * new ones at once). The settings' user name and password are then not used to connect.
+         * A provider that throws, or gives no user name or no password, fails
+         * that attempt (a {@link ConnectionEvent.ConnectFailed} whose cause names the provider's
+         * class, never a value), and the holder retries after the backoff.
+         *
+         * <pre>{@code
+         * PersistentConnection rabbit = PersistentConnection.builder(settings)
+         *     .credentialsProvider(new CredentialsProvider() {
+         *         public String getUsername() { return vault.read("rabbit/user"); }
+         *         public String getPassword() { return vault.read("rabbit/password"); }
+         *     })
+         *     .build();
+         * }</pre>
+         *
+         * @param provider the credentials' source; it should not block for long (the attempt waits)
+         * @return this builder
+         */
+        public Builder credentialsProvider(CredentialsProvider provider) {
+            this.credentialsProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * Replaces the service that refreshes expiring credentials (OAuth 2 tokens) on live
+         * connections. A {@linkplain #credentialsProvider(CredentialsProvider) provider} whose
+         * {@link CredentialsProvider#getTimeBeforeExpiration()} is not {@code null} (such as the
+         * client's {@code OAuth2ClientCredentialsGrantCredentialsProvider}) is handed to the client
+         * as it is, and the client's refresh service refreshes it before it expires and sends the new
+         * token on the live connection ({@code connection.update-secret}), without reconnecting.
+         * Without this call the holder uses the client's {@code DefaultCredentialsRefreshService}
+         * (refresh at 80 % of the lifetime) on a daemon thread {@code tether-<name>-token-refresh},
+         * created on first use and stopped by {@link PersistentConnection#close()}; a service given
+         * here is not closed by the holder.
+         *
+         * <pre>{@code
+         * PersistentConnection rabbit = PersistentConnection.builder(settings)
+         *     .credentialsProvider(new OAuth2ClientCredentialsGrantCredentialsProviderBuilder()
+         *         .tokenEndpointUri("https://idp/token").clientId("app").clientSecret(secret)
+         *         .grantType("client_credentials").build())
+         *     .build();
+         * }</pre>
+         *
+         * @param service the refresh service
+         * @return this builder
+         */
+        public Builder credentialsRefreshService(CredentialsRefreshService service) {
+            this.credentialsRefreshService = Objects.requireNonNull(service, "service");
+            return this;
+        }
+
+        /**
          * Creates the holder; when the settings are eager the first attempt starts at once, in the
          * background. Never blocks and never fails because the broker is down.
          *
          * @return the holder
          */
         public PersistentConnection build() {
-            return ConnectionHolder.create(settings, addressResolver, listeners);
+            return ConnectionHolder.create(settings, new Sources(addressResolver, credentialsProvider,
+                    credentialsRefreshService), listeners);
         }
     }
 }

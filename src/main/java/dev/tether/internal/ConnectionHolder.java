@@ -1,6 +1,5 @@
 package dev.tether.internal;
 
-import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
 import dev.tether.Channels;
 import dev.tether.ConnectionClosedException;
@@ -39,11 +38,11 @@ public final class ConnectionHolder implements PersistentConnection {
     private final PooledChannels channels;
     private final ConfirmingPublisher publisher;
 
-    ConnectionHolder(ConnectionSettings settings, AddressResolver resolver, List<ConnectionListener> listeners,
+    ConnectionHolder(ConnectionSettings settings, Sources sources, List<ConnectionListener> listeners,
             InstantSource clock, Scheduler scheduler, RandomGenerator random) {
         this.clock = clock;
         this.state = new HolderState(Objects.requireNonNull(settings, "settings"), clock.instant());
-        this.reconnector = new Reconnector(state, resolver, new EventDispatcher(listeners), clock, scheduler, random);
+        this.reconnector = new Reconnector(state, sources, new EventDispatcher(listeners), clock, scheduler, random);
         this.channels = new PooledChannels(this, settings.channels().max());
         this.publisher = new ConfirmingPublisher(this, settings.channels().max());
     }
@@ -52,13 +51,13 @@ public final class ConnectionHolder implements PersistentConnection {
      * Creates a holder on its own {@code tether-<name>} thread and the system clock; starts it when eager.
      *
      * @param settings the settings
-     * @param resolver the address source, or {@code null} for the settings' addresses
+     * @param sources what every attempt asks instead of the settings: addresses, credentials
      * @param listeners the event listeners
      * @return the holder
      */
-    public static ConnectionHolder create(ConnectionSettings settings, AddressResolver resolver,
+    public static ConnectionHolder create(ConnectionSettings settings, Sources sources,
             List<ConnectionListener> listeners) {
-        ConnectionHolder holder = new ConnectionHolder(settings, resolver, listeners, Clock.systemUTC(),
+        ConnectionHolder holder = new ConnectionHolder(settings, sources, listeners, Clock.systemUTC(),
                 new ExecutorScheduler("tether-" + settings.name()), RandomGenerator.getDefault());
         if (settings.eager()) {
             holder.start();

@@ -7,6 +7,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ListAddressResolver;
 import com.rabbitmq.client.SocketConfigurator;
 import com.rabbitmq.client.SocketConfigurators;
+import com.rabbitmq.client.impl.CredentialsProvider;
+import com.rabbitmq.client.impl.CredentialsRefreshService;
+import com.rabbitmq.client.impl.DefaultCredentialsProvider;
 import dev.tether.AddressFailure;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLSocket;
 
@@ -114,15 +118,28 @@ final class ConnectionOpener {
         }
     }
 
+    /** As below, with the settings' user name and password. */
+    Outcome open(ConnectionSettings settings, AddressResolver resolver) {
+        return open(settings, resolver, new DefaultCredentialsProvider(settings.username(), settings.password()),
+                () -> null);
+    }
+
     /**
      * Tries to connect; blocks on each host's name lookup and up to {@code connection-timeout} per
      * IP address.
      *
      * @param settings the settings of this attempt
      * @param resolver the addresses' source, asked once
+     * @param credentials the user name and password's source, asked once
+     * @param refresh the refresh service for credentials that expire
      * @return the outcome; never throws
      */
-    Outcome open(ConnectionSettings settings, AddressResolver resolver) {
+    Outcome open(ConnectionSettings settings, AddressResolver resolver, CredentialsProvider credentials,
+            Supplier<CredentialsRefreshService> refresh) {
+        AttemptCredentials.Read read = AttemptCredentials.read(credentials);
+        if (read instanceof AttemptCredentials.Unusable unusable) {
+            return new Failed(null, unusable.cause(), unusable.kind());
+        }
         List<Address> addresses;
         try {
             addresses = resolver.getAddresses();
@@ -135,7 +152,11 @@ final class ConnectionOpener {
         }
         ConnectionFactory factory;
         try {
-            factory = factory(settings);
+            AttemptCredentials.Usable usable = (AttemptCredentials.Usable) read;
+            factory = factory(settings, usable.credentials());
+            if (usable.expiring()) {
+                factory.setCredentialsRefreshService(refresh.get());
+            }
         } catch (GeneralSecurityException | IOException e) {
             return new Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used
         }
@@ -177,13 +198,13 @@ final class ConnectionOpener {
         return null;
     }
 
-    private ConnectionFactory factory(ConnectionSettings settings) throws GeneralSecurityException, IOException {
+    private ConnectionFactory factory(ConnectionSettings settings, CredentialsProvider credentials)
+            throws GeneralSecurityException, IOException {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
         factory.setExceptionHandler(QuietConnectionErrors.INSTANCE);
-        factory.setUsername(settings.username());
-        factory.setPassword(settings.password());
+        factory.setCredentialsProvider(credentials);
         factory.setVirtualHost(settings.virtualHost());
         int timeout = (int) settings.connectionTimeout().toMillis();
         factory.setConnectionTimeout(timeout);

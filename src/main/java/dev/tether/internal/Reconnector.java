@@ -6,6 +6,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ListAddressResolver;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.CredentialsProvider;
+import com.rabbitmq.client.impl.DefaultCredentialsProvider;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
@@ -32,6 +34,8 @@ final class Reconnector {
 
     private final HolderState state;
     private final AddressResolver resolver;
+    private final CredentialsProvider credentials;
+    private final TokenRefresh tokenRefresh;
     private final EventDispatcher events;
     private final InstantSource clock;
     private final Scheduler scheduler;
@@ -53,10 +57,16 @@ final class Reconnector {
     /** The connection most recently opened, for callers that notice its closure first (any thread). */
     private volatile HeldConnection latest;
 
-    Reconnector(HolderState state, AddressResolver resolver, EventDispatcher events, InstantSource clock,
+    /**
+     * @param sources where each attempt asks for its addresses and credentials; either {@code null}
+     *     means the current settings'
+     */
+    Reconnector(HolderState state, Sources sources, EventDispatcher events, InstantSource clock,
             Scheduler scheduler, RandomGenerator random) {
         this.state = state;
-        this.resolver = resolver;
+        this.resolver = sources.addresses();
+        this.credentials = sources.credentials();
+        this.tokenRefresh = new TokenRefresh(state.name(), sources.refresh());
         this.events = events;
         this.clock = clock;
         this.scheduler = new GuardedScheduler(scheduler, this::survive);
@@ -137,7 +147,9 @@ final class Reconnector {
         ConnectionSettings settings = state.settings();
         events.fire(new ConnectionEvent.Connecting(name, clock.instant(), attempt));
         AddressResolver addresses = resolver != null ? resolver : new ListAddressResolver(settings.addresses());
-        ConnectionOpener.Outcome outcome = opener.open(settings, addresses);
+        CredentialsProvider user = credentials != null ? credentials
+                : new DefaultCredentialsProvider(settings.username(), settings.password());
+        ConnectionOpener.Outcome outcome = opener.open(settings, addresses, user, tokenRefresh);
         if (outcome instanceof ConnectionOpener.Opened opened) {
             onOpened(opened.connection(), opened.address());
         } else {
@@ -253,6 +265,7 @@ final class Reconnector {
             }
             events.fire(new ConnectionEvent.Closed(name, clock.instant()));
         } finally {
+            tokenRefresh.close();
             scheduler.shutdown();
             closeFinished.complete(null);
         }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One scenario with a distinctive password: deployment error, failed authentication, connection
- * lost and recovered, a proxy call that waits in vain, health. Every log line (JUL and the
+ * lost and recovered, credentials rotated at run time (to a malformed URI, to a wrong password),
+ * a proxy call that waits in vain, health. Every log line (JUL and the
  * client's SLF4J output on stderr), event, exception message and health response is scanned.
  */
 class SecretsTest {
@@ -78,11 +79,14 @@ class SecretsTest {
                 }
             }
             // wrong password (authentication failures), and a good connection that is cut and recovers
-            try (var config = TetherCdi.config(Map.of(
+            // and credentials rotated while running: to a malformed URI, then to a wrong password
+            ChangingConfigSource source = new ChangingConfigSource(Map.of(
                     "tether.secret.uri", "amqp://guest:" + SECRET + "@127.0.0.1:" + broker.port(),
                     "tether.secret.await-timeout", "200ms",
                     "tether.ok.uri", proxy.uri(),
-                    "tether.ok.password", "guest"));
+                    "tether.ok.password", "guest",
+                    "tether.rotated.uri", broker.uri()));
+            try (var config = TetherCdi.config(source);
                     WeldContainer container = TetherCdi.weld(EventLog.class, SmallRyeHealthReporter.class,
                             AsyncHealthCheckFactory.class, HealthRegistries.class).initialize()) {
                 ConnectionRegistry registry = container.select(ConnectionRegistry.class).get();
@@ -93,16 +97,25 @@ class SecretsTest {
                 ok.await(Duration.ofSeconds(10));
                 proxy.cut();
                 events.await("ok", Connected.class, 2);
+                PersistentConnection rotated = registry.holder("rotated");
+                rotated.await(Duration.ofSeconds(10));
+                source.set("tether.rotated.uri", "amqp://guest:" + SECRET + "@127.0.0.1:no-port");
+                rotated.reconnect();
+                events.await("rotated", ConnectFailed.class, 1);
+                source.set("tether.rotated.uri", "amqp://guest:" + SECRET + "@127.0.0.1:" + broker.port());
+                rotated.reconnect();
+                assertTrue(events.await("rotated", ConnectFailed.class, 2).kind().misconfiguration());
 
                 seen.add(assertThrows(Exception.class, () -> registry.proxy("secret").createChannel()).toString());
                 seen.add(assertThrows(Exception.class, () -> secret.await(Duration.ofMillis(50))).toString());
                 seen.add(assertThrows(Exception.class, secret::get).toString());
-                for (String name : List.of("secret", "ok")) {
+                for (String name : List.of("secret", "ok", "rotated")) {
                     for (ConnectionEvent event : events.of(name, ConnectionEvent.class)) {
                         seen.add(event.toString());
                     }
                 }
                 seen.add(secret.toString() + secret.settings() + secret.status() + registry.proxy("secret"));
+                seen.add(rotated.toString() + rotated.settings() + rotated.status());
                 StringWriter health = new StringWriter();
                 jakarta.json.Json.createWriter(health).write(
                         container.select(SmallRyeHealthReporter.class).get().getReadiness().getPayload());

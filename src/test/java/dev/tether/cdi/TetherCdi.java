@@ -8,6 +8,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.inject.ConfigExtension;
 import java.util.Map;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.junit5.WeldInitiator;
 
@@ -16,13 +17,13 @@ import org.jboss.weld.junit5.WeldInitiator;
  * extension (through Weld's translator), the registry bean from the library's bean archive, and
  * SmallRye Config's CDI integration over a configuration the test supplies.
  */
-final class TetherCdi {
+public final class TetherCdi {
 
     private TetherCdi() {
     }
 
     /** @return a Weld with Tether, MicroProfile Config and the given fixture beans; discovery off */
-    static Weld weld(Class<?>... beans) {
+    public static Weld weld(Class<?>... beans) {
         return WeldInitiator.createWeld()
                 .addExtension(new ConfigExtension())
                 .addBuildCompatibleExtensions(TetherExtension.class)
@@ -37,9 +38,17 @@ final class TetherCdi {
      * @return the scope
      */
     static ConfigScope config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(properties, "test", 500))
-                .build();
+        return config(new PropertiesConfigSource(properties, "test", 500));
+    }
+
+    /**
+     * Makes {@code sources} the application's MicroProfile Config until the returned scope closes.
+     *
+     * @param sources the configuration's sources (e.g. one whose values change)
+     * @return the scope
+     */
+    public static ConfigScope config(ConfigSource... sources) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withSources(sources).build();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
         try {
@@ -52,7 +61,7 @@ final class TetherCdi {
     }
 
     /** A registered configuration; closing it unregisters it. */
-    interface ConfigScope extends AutoCloseable {
+    public interface ConfigScope extends AutoCloseable {
         @Override
         void close();
     }

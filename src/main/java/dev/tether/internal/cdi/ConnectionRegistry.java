@@ -2,10 +2,13 @@ package dev.tether.internal.cdi;
 
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.impl.CredentialsProvider;
+import com.rabbitmq.client.impl.CredentialsRefreshService;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
+import dev.tether.internal.config.ConfigCredentials;
 import dev.tether.internal.config.ConfigReader;
 import dev.tether.internal.config.InvalidConfigurationException;
 import jakarta.annotation.PreDestroy;
@@ -48,6 +51,8 @@ public class ConnectionRegistry {
     private final ConfigReader config;
     private final Event<ConnectionEvent> events;
     private final Instance<AddressResolver> resolvers;
+    private final Instance<CredentialsProvider> credentials;
+    private final Instance<CredentialsRefreshService> refreshServices;
     private final Instance<ConnectionNames> injectedNames;
     private final Instance<RequestContextController> requestContexts;
 
@@ -56,10 +61,13 @@ public class ConnectionRegistry {
 
     @Inject
     ConnectionRegistry(Config config, Event<ConnectionEvent> events, @Any Instance<AddressResolver> resolvers,
+            @Any Instance<CredentialsProvider> credentials, @Any Instance<CredentialsRefreshService> refreshServices,
             Instance<ConnectionNames> injectedNames, Instance<RequestContextController> requestContexts) {
         this.config = new ConfigReader(config);
         this.events = events;
         this.resolvers = resolvers;
+        this.credentials = credentials;
+        this.refreshServices = refreshServices;
         this.injectedNames = injectedNames;
         this.requestContexts = requestContexts;
     }
@@ -69,6 +77,8 @@ public class ConnectionRegistry {
         this.config = null;
         this.events = null;
         this.resolvers = null;
+        this.credentials = null;
+        this.refreshServices = null;
         this.injectedNames = null;
         this.requestContexts = null;
     }
@@ -148,19 +158,35 @@ public class ConnectionRegistry {
         return connections.computeIfAbsent(name, this::create);
     }
 
+    /**
+     * Creates a holder whose every attempt asks for its addresses (an {@code AddressResolver} bean
+     * qualified with the name, else the settings') and its credentials (a {@code CredentialsProvider}
+     * bean qualified with the name, else the configuration, read anew); expiring credentials are
+     * refreshed by a {@code CredentialsRefreshService} bean qualified with the name, else the
+     * client's default.
+     */
     private Managed create(String name) {
         ConnectionSettings settings = config.settings(name);
         ProxyListeners proxyListeners = new ProxyListeners();
+        Instance<AddressResolver> resolverBean = resolvers.select(Persistent.Literal.of(name));
+        Instance<CredentialsProvider> credentialsBean = credentials.select(Persistent.Literal.of(name));
+        AddressResolver resolver = resolverBean.isResolvable() ? resolverBean.get() : null;
+        CredentialsProvider provider = credentialsBean.isResolvable() ? credentialsBean.get() : null;
         PersistentConnection.Builder builder = PersistentConnection.builder(settings)
                 .listener(new CdiEvents(events, requestContexts, name))
-                .listener(proxyListeners);
-        Instance<AddressResolver> resolver = resolvers.select(Persistent.Literal.of(name));
-        if (resolver.isResolvable()) {
-            builder.addressResolver(resolver.get());
+                .listener(proxyListeners)
+                .credentialsProvider(provider != null ? provider : new ConfigCredentials(config, name));
+        if (resolver != null) {
+            builder.addressResolver(resolver);
+        }
+        Instance<CredentialsRefreshService> refreshBean = refreshServices.select(Persistent.Literal.of(name));
+        if (refreshBean.isResolvable()) {
+            builder.credentialsRefreshService(refreshBean.get());
         }
         PersistentConnection holder = builder.build();
         LOG.log(Level.INFO, "Connection '" + name + "': " + settings.displayUri() + (settings.eager() ? "" : " (lazy)")
-                + (resolver.isResolvable() ? ", addresses from " + resolver.get().getClass().getName() : ""));
+                + (resolver != null ? ", addresses from " + resolver.getClass().getName() : "")
+                + (provider != null ? ", credentials from " + provider.getClass().getName() : ""));
         return new Managed(holder, ConnectionProxy.create(holder, proxyListeners));
     }
 

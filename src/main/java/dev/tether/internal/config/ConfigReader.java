@@ -230,7 +230,7 @@ public final class ConfigReader {
      *     global {@code addresses}, {@code username}, {@code password} and {@code virtual-host} would
      *     otherwise silently send it to the default broker, or log in as another user.
      */
-    private String sourceKey(String name, String key) {
+    String sourceKey(String name, String key) {
         String named = PREFIX + name + "." + key;
         if (present(named)) {
             return named;
@@ -253,7 +253,7 @@ public final class ConfigReader {
         return config.getConfigValue(key).getRawValue() != null;
     }
 
-    private String value(String key) {
+    String value(String key) {
         ConfigValue value = config.getConfigValue(key);
         return value.getValue() != null ? value.getValue() : value.getRawValue();
     }

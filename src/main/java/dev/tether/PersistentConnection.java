@@ -2,7 +2,12 @@ package dev.tether;
 
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.MetricsCollector;
 import dev.tether.internal.ConnectionHolder;
+import dev.tether.internal.Instrumentation;
+import dev.tether.internal.metrics.OpenTelemetryRecorders;
+import dev.tether.internal.metrics.Recorders;
+import io.opentelemetry.api.metrics.Meter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +166,8 @@ public interface PersistentConnection {
         private final ConnectionSettings settings;
         private final List<ConnectionListener> listeners = new ArrayList<>();
         private AddressResolver addressResolver;
+        private MetricsCollector metricsCollector;
+        private Recorders recorders = Recorders.NONE;
 
         private Builder(ConnectionSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -190,13 +197,53 @@ public interface PersistentConnection {
         }
 
         /**
+         * Records the holder's metrics (state, connects, losses, failed attempts, outages, channel
+         * pools, publishes; listed in {@code docs/metrics.md}) with an OpenTelemetry meter. Only this
+         * method needs the OpenTelemetry API on the class path; without it, no metrics are recorded.
+         * The instruments are recorded from the holder's thread, the borrowers' and publishers'
+         * threads, and read by the meter's reader; none of them blocks.
+         *
+         * <pre>{@code
+         * PersistentConnection.builder(settings).meter(openTelemetry.getMeter("dev.tether")).build();
+         * }</pre>
+         *
+         * @param meter where to record, e.g. {@code GlobalOpenTelemetry.getMeter("dev.tether")}
+         * @return this builder
+         */
+        public Builder meter(Meter meter) {
+            this.recorders = OpenTelemetryRecorders.of(Objects.requireNonNull(meter, "meter"));
+            return this;
+        }
+
+        /**
+         * Gives every connection the holder opens the RabbitMQ client's own metrics collector
+         * (messages published, consumed, acknowledged, ...), through
+         * {@link com.rabbitmq.client.ConnectionFactory#setMetricsCollector} on every attempt. The
+         * client calls it on its own threads.
+         *
+         * <pre>{@code
+         * PersistentConnection.builder(settings)
+         *     .metricsCollector(new OpenTelemetryMetricsCollector(openTelemetry))
+         *     .build();
+         * }</pre>
+         *
+         * @param collector the collector, e.g. the client's {@code MicrometerMetricsCollector}
+         * @return this builder
+         */
+        public Builder metricsCollector(MetricsCollector collector) {
+            this.metricsCollector = Objects.requireNonNull(collector, "collector");
+            return this;
+        }
+
+        /**
          * Creates the holder; when the settings are eager the first attempt starts at once, in the
          * background. Never blocks and never fails because the broker is down.
          *
          * @return the holder
          */
         public PersistentConnection build() {
-            return ConnectionHolder.create(settings, addressResolver, listeners);
+            return ConnectionHolder.create(settings, addressResolver, listeners,
+                    new Instrumentation(metricsCollector, recorders));
         }
     }
 }

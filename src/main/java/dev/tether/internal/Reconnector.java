@@ -5,6 +5,7 @@ import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ListAddressResolver;
+import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
@@ -12,6 +13,7 @@ import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.FailureKind;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -55,13 +57,19 @@ final class Reconnector {
 
     Reconnector(HolderState state, AddressResolver resolver, EventDispatcher events, InstantSource clock,
             Scheduler scheduler, RandomGenerator random) {
+        this(state, resolver, events, clock, scheduler, random, null);
+    }
+
+    /** As above; every attempt's connection reports to {@code collector} (the client's, or {@code null}). */
+    Reconnector(HolderState state, AddressResolver resolver, EventDispatcher events, InstantSource clock,
+            Scheduler scheduler, RandomGenerator random, MetricsCollector collector) {
         this.state = state;
         this.resolver = resolver;
         this.events = events;
         this.clock = clock;
         this.scheduler = new GuardedScheduler(scheduler, this::survive);
         this.policy = new ReconnectPolicy(random);
-        this.opener = new ConnectionOpener(random, state::isClosed);
+        this.opener = new ConnectionOpener(random, state::isClosed, InetAddress::getAllByName, collector);
         this.name = state.name();
         this.log = new OutageLog(name);
         this.downSince = clock.instant();

@@ -2,12 +2,17 @@ package dev.tether.internal.cdi;
 
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.MetricsCollector;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
+import dev.tether.internal.ConnectionHolder;
+import dev.tether.internal.Instrumentation;
 import dev.tether.internal.config.ConfigReader;
 import dev.tether.internal.config.InvalidConfigurationException;
+import dev.tether.internal.metrics.MetricsSupport;
+import dev.tether.internal.metrics.Recorders;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,18 +55,24 @@ public class ConnectionRegistry {
     private final Instance<AddressResolver> resolvers;
     private final Instance<ConnectionNames> injectedNames;
     private final Instance<RequestContextController> requestContexts;
+    private final Instance<MetricsCollector> collectors;
+    private final Instance<Object> beans;
+    private volatile Recorders recorders;
 
     private record Managed(PersistentConnection holder, Connection proxy) {
     }
 
     @Inject
     ConnectionRegistry(Config config, Event<ConnectionEvent> events, @Any Instance<AddressResolver> resolvers,
-            Instance<ConnectionNames> injectedNames, Instance<RequestContextController> requestContexts) {
+            Instance<ConnectionNames> injectedNames, Instance<RequestContextController> requestContexts,
+            @Any Instance<MetricsCollector> collectors, Instance<Object> beans) {
         this.config = new ConfigReader(config);
         this.events = events;
         this.resolvers = resolvers;
         this.injectedNames = injectedNames;
         this.requestContexts = requestContexts;
+        this.collectors = collectors;
+        this.beans = beans;
     }
 
     /** For the container's client proxy only. */
@@ -71,6 +82,8 @@ public class ConnectionRegistry {
         this.resolvers = null;
         this.injectedNames = null;
         this.requestContexts = null;
+        this.collectors = null;
+        this.beans = null;
     }
 
     /**
@@ -122,6 +135,11 @@ public class ConnectionRegistry {
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }
+        try {
+            config.metricsEnabled();
+        } catch (InvalidConfigurationException e) {
+            problems.addAll(e.problems());
+        }
         for (String name : names) {
             try {
                 config.settings(name);
@@ -151,17 +169,33 @@ public class ConnectionRegistry {
     private Managed create(String name) {
         ConnectionSettings settings = config.settings(name);
         ProxyListeners proxyListeners = new ProxyListeners();
-        PersistentConnection.Builder builder = PersistentConnection.builder(settings)
-                .listener(new CdiEvents(events, requestContexts, name))
-                .listener(proxyListeners);
         Instance<AddressResolver> resolver = resolvers.select(Persistent.Literal.of(name));
-        if (resolver.isResolvable()) {
-            builder.addressResolver(resolver.get());
-        }
-        PersistentConnection holder = builder.build();
+        AddressResolver addresses = resolver.isResolvable() ? resolver.get() : null;
+        Instance<MetricsCollector> collector = collectors.select(Persistent.Literal.of(name));
+        PersistentConnection holder = ConnectionHolder.create(settings, addresses,
+                List.of(new CdiEvents(events, requestContexts, name), proxyListeners),
+                new Instrumentation(collector.isResolvable() ? collector.get() : null, recorders()));
         LOG.log(Level.INFO, "Connection '" + name + "': " + settings.displayUri() + (settings.eager() ? "" : " (lazy)")
-                + (resolver.isResolvable() ? ", addresses from " + resolver.get().getClass().getName() : ""));
+                + (addresses != null ? ", addresses from " + addresses.getClass().getName() : ""));
         return new Managed(holder, ConnectionProxy.create(holder, proxyListeners));
+    }
+
+    /**
+     * Tether's metrics, decided once: none when {@code tether.metrics.enabled=false} or without the
+     * OpenTelemetry API (then no OpenTelemetry type is loaded), else over the application's meter.
+     */
+    private Recorders recorders() {
+        Recorders found = recorders;
+        if (found == null) {
+            synchronized (this) {
+                if (recorders == null) {
+                    recorders = !config.metricsEnabled() || !MetricsSupport.apiPresent() ? Recorders.NONE
+                            : OpenTelemetryLookup.recorders(beans);
+                }
+                found = recorders;
+            }
+        }
+        return found;
     }
 
     private void closeAll() {

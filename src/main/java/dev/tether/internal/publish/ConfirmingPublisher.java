@@ -10,6 +10,7 @@ import dev.tether.Publisher;
 import dev.tether.internal.Durations;
 import dev.tether.internal.channels.ChannelPool;
 import dev.tether.internal.channels.PooledChannel;
+import dev.tether.internal.metrics.Recorder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -33,15 +34,28 @@ public final class ConfirmingPublisher implements Publisher {
 
     private final PersistentConnection holder;
     private final ChannelPool<ConfirmTracker> pool;
+    private final Recorder recorder;
 
     /**
      * @param holder the holder whose connection the confirm channels belong to
      * @param max the most confirm channels ({@code channels.max})
      */
     public ConfirmingPublisher(PersistentConnection holder, int max) {
+        this(holder, max, Recorder.NONE);
+    }
+
+    /**
+     * @param holder the holder whose connection the confirm channels belong to
+     * @param max the most confirm channels ({@code channels.max})
+     * @param recorder observes the pool, its borrow waits and every publish's outcome
+     */
+    public ConfirmingPublisher(PersistentConnection holder, int max, Recorder recorder) {
         this.holder = holder;
+        this.recorder = recorder;
         String name = holder.name();
-        this.pool = new ChannelPool<>(holder, "confirm channel", max, channel -> ConfirmTracker.attach(channel, name));
+        this.pool = new ChannelPool<>(holder, "confirm channel", max, channel -> ConfirmTracker.attach(channel, name),
+                waitNanos -> recorder.borrowed(Recorder.CONFIRM_CHANNELS, waitNanos));
+        recorder.observe(Recorder.CONFIRM_CHANNELS, pool);
     }
 
     @Override
@@ -117,6 +131,7 @@ public final class ConfirmingPublisher implements Publisher {
         PooledChannel<ConfirmTracker> lent = pool.borrow();
         Channel channel = lent.channel();
         ConfirmTracker tracker = lent.attachment();
+        long sentAt = System.nanoTime();
         long seq = channel.getNextPublishSeqNo();
         CompletableFuture<Void> confirm = tracker.track(seq, exchange, routingKey);
         boolean sent = false;
@@ -149,10 +164,23 @@ public final class ConfirmingPublisher implements Publisher {
                 outcome.completeExceptionally(failure);
             }
         });
+        outcome.whenComplete((ok, failure) -> record(failure, System.nanoTime() - sentAt));
         return outcome;
     }
 
+    /** Counts a sent publish's outcome; on the thread that settled it (the client's, or the timer's). */
+    private void record(Throwable failure, long nanos) {
+        Reason reason = failure == null ? null
+                : failure instanceof PublishException publish ? publish.reason() : Reason.CONNECTION_LOST;
+        if (reason == Reason.NOT_SENT) {
+            recorder.notSent(); // the channel had closed before the message went out
+        } else {
+            recorder.published(reason, nanos);
+        }
+    }
+
     private PublishException notSent(String exchange, String routingKey, IOException cause) {
+        recorder.notSent();
         return new PublishException(Reason.NOT_SENT, holder.name(), "Connection '" + holder.name() + "': publish to "
                 + Describe.target(exchange, routingKey) + " was not sent: " + cause.getMessage(), cause);
     }

@@ -65,11 +65,11 @@ final class OpenTelemetryRecorder implements Recorder {
     @Override
     public void onEvent(ConnectionEvent event) {
         if (event instanceof ConnectionEvent.Connected connected) {
-            instruments.connects.add(1, connection);
             if (lost) {
                 instruments.outages.record(seconds(connected.downtime().toNanos()), connection);
                 lost = false;
             }
+            instruments.connects.add(1, connection);
             blocked = false;
         } else if (event instanceof ConnectionEvent.Disconnected disconnected) {
             if (!disconnected.applicationInitiated()) {

@@ -152,19 +152,21 @@ public final class ConfirmingPublisher implements Publisher {
         Duration timeout = holder.settings().channels().confirmTimeout();
         CompletableFuture<Void> outcome = new CompletableFuture<>();
         confirm.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, failure) -> {
-            if (failure == null) {
-                outcome.complete(null);
-            } else if (failure instanceof TimeoutException) {
+            Throwable ended = failure;
+            if (failure instanceof TimeoutException) {
                 tracker.forget(seq);
-                outcome.completeExceptionally(new PublishException(Reason.TIMED_OUT, holder.name(), "Connection '"
+                ended = new PublishException(Reason.TIMED_OUT, holder.name(), "Connection '"
                         + holder.name() + "': publish to " + Describe.target(exchange, routingKey)
                         + " was not confirmed within " + Durations.format(timeout) + " (" + "publish.confirm-timeout)",
-                        null));
+                        null);
+            }
+            record(ended, System.nanoTime() - sentAt); // before the caller can see the outcome
+            if (ended == null) {
+                outcome.complete(null);
             } else {
-                outcome.completeExceptionally(failure);
+                outcome.completeExceptionally(ended);
             }
         });
-        outcome.whenComplete((ok, failure) -> record(failure, System.nanoTime() - sentAt));
         return outcome;
     }
 

@@ -8,14 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.QpidBroker;
 import java.io.File;
+import java.io.StringWriter;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tether without OpenTelemetry on the class path (its API is an optional, provided dependency):
@@ -50,13 +57,47 @@ class NoOpenTelemetryTest {
         assertTrue(MetricsSupport.apiPresent(), "the test's own class path has the API");
     }
 
+    @Test
+    void applicationCodeThatDoesNotAskForAMeterCompilesWithoutTheApi(@TempDir Path dir) throws Exception {
+        Path source = dir.resolve("App.java");
+        Files.writeString(source, """
+                import dev.tether.ConnectionSettings;
+                import dev.tether.PersistentConnection;
+                class App {
+                    void run() throws Exception {
+                        PersistentConnection holder = PersistentConnection.builder(ConnectionSettings.builder().build())
+                                .listener(event -> { }).build();
+                        holder.channels().run(channel -> channel.queueDeclare("q", false, false, true, null));
+                        holder.publisher().publish("", "q", null, new byte[0]);
+                        holder.close();
+                    }
+                }
+                """);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        StringWriter errors = new StringWriter();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
+            boolean compiled = javac.getTask(errors, files, null,
+                    List.of("-d", dir.toString(), "-classpath", String.join(File.pathSeparator, classPathWithoutOpenTelemetry())),
+                    null, files.getJavaFileObjects(source)).call();
+            assertTrue(compiled, errors.toString());
+        }
+    }
+
+    private static List<String> classPathWithoutOpenTelemetry() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.contains("opentelemetry")) {
+                entries.add(entry);
+            }
+        }
+        return entries;
+    }
+
     /** The test's class path without OpenTelemetry, with no parent but the platform's classes. */
     private static URLClassLoader withoutOpenTelemetry() throws MalformedURLException {
         List<URL> urls = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.contains("opentelemetry")) {
-                urls.add(new File(entry).toURI().toURL());
-            }
+        for (String entry : classPathWithoutOpenTelemetry()) {
+            urls.add(new File(entry).toURI().toURL());
         }
         return new URLClassLoader("no-opentelemetry", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     }

@@ -33,6 +33,8 @@ final class OpenTelemetryRecorder implements Recorder {
     private final OpenTelemetryInstruments instruments;
     private final Attributes connection;
     private final Attributes publish;
+    private final Attributes channels;
+    private final Attributes confirms;
     private final Map<ConnectionState, Attributes> states = new EnumMap<>(ConnectionState.class);
     private final Map<PublishException.Reason, Attributes> failures = new EnumMap<>(PublishException.Reason.class);
     private final List<AutoCloseable> observers = new CopyOnWriteArrayList<>();
@@ -44,6 +46,8 @@ final class OpenTelemetryRecorder implements Recorder {
     OpenTelemetryRecorder(OpenTelemetryInstruments instruments, String name, Supplier<ConnectionState> state) {
         this.instruments = instruments;
         this.connection = Attributes.of(CONNECTION_NAME, name);
+        this.channels = Attributes.of(CONNECTION_NAME, name, POOL, Recorder.CHANNELS);
+        this.confirms = Attributes.of(CONNECTION_NAME, name, POOL, Recorder.CONFIRM_CHANNELS);
         this.publish = Attributes.of(CONNECTION_NAME, name, MESSAGING_SYSTEM, "rabbitmq", OPERATION, "publish");
         for (ConnectionState each : ConnectionState.values()) {
             states.put(each, Attributes.of(CONNECTION_NAME, name, CONNECTION_STATE, lower(each)));
@@ -64,6 +68,14 @@ final class OpenTelemetryRecorder implements Recorder {
 
     @Override
     public void onEvent(ConnectionEvent event) {
+        try {
+            record(event);
+        } catch (RuntimeException e) { // never reject a connection or fail an event for a metric
+            failed(e);
+        }
+    }
+
+    private void record(ConnectionEvent event) {
         if (event instanceof ConnectionEvent.Connected connected) {
             if (lost) {
                 instruments.outages.record(seconds(connected.downtime().toNanos()), connection);
@@ -110,19 +122,31 @@ final class OpenTelemetryRecorder implements Recorder {
 
     @Override
     public void borrowed(String pool, long waitNanos) {
-        instruments.channelWaits.record(seconds(waitNanos), connection.toBuilder().put(POOL, pool).build());
+        try {
+            instruments.channelWaits.record(seconds(waitNanos), Recorder.CHANNELS.equals(pool) ? channels : confirms);
+        } catch (RuntimeException e) { // a borrow never fails for a metric
+            failed(e);
+        }
     }
 
     @Override
     public void published(PublishException.Reason failure, long nanos) {
         Attributes attributes = failure == null ? publish : failures.get(failure);
-        instruments.sent.add(1, attributes);
-        instruments.publishDurations.record(seconds(nanos), attributes);
+        try {
+            instruments.sent.add(1, attributes);
+            instruments.publishDurations.record(seconds(nanos), attributes);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
     }
 
     @Override
     public void notSent() {
-        instruments.unsent.add(1, failures.get(PublishException.Reason.NOT_SENT));
+        try {
+            instruments.unsent.add(1, failures.get(PublishException.Reason.NOT_SENT));
+        } catch (RuntimeException e) {
+            failed(e);
+        }
     }
 
     @Override
@@ -137,6 +161,10 @@ final class OpenTelemetryRecorder implements Recorder {
                 }
             }
         }
+    }
+
+    private static void failed(RuntimeException e) {
+        LOG.log(Level.DEBUG, () -> "Recording a Tether metric failed: " + e);
     }
 
     private static double seconds(long nanos) {

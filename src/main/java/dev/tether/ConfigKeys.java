@@ -71,6 +71,9 @@ public final class ConfigKeys {
     /** Global only ({@code tether.health.enabled}): register the readiness check. */
     public static final String HEALTH_ENABLED = "health.enabled";
 
+    /** Global only ({@code tether.metrics.enabled}): record OpenTelemetry metrics when the API is present. */
+    public static final String METRICS_ENABLED = "metrics.enabled";
+
     /** Every per-connection key, in the order of the README's table. */
     public static final List<String> CONNECTION_KEYS = List.of(URI, ADDRESSES, USERNAME, PASSWORD, VIRTUAL_HOST,
             CLIENT_NAME, CONNECTION_TIMEOUT, HEARTBEAT, AWAIT_TIMEOUT, BACKOFF_INITIAL, BACKOFF_MAX,
@@ -79,7 +82,7 @@ public final class ConfigKeys {
             TLS_PROTOCOLS, CHANNELS_MAX, CHANNELS_CHECKOUT_TIMEOUT, PUBLISH_CONFIRM_TIMEOUT);
 
     /** Every global-only key, read as {@code tether.<key>}. */
-    public static final List<String> GLOBAL_KEYS = List.of(HEALTH_ENABLED);
+    public static final List<String> GLOBAL_KEYS = List.of(HEALTH_ENABLED, METRICS_ENABLED);
 
     private ConfigKeys() {
     }

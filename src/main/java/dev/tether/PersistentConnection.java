@@ -2,10 +2,15 @@ package dev.tether;
 
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.CredentialsRefreshService;
 import dev.tether.internal.ConnectionHolder;
+import dev.tether.internal.Instrumentation;
 import dev.tether.internal.Sources;
+import dev.tether.internal.metrics.OpenTelemetryRecorders;
+import dev.tether.internal.metrics.Recorders;
+import io.opentelemetry.api.metrics.Meter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,6 +171,8 @@ public interface PersistentConnection {
         private AddressResolver addressResolver;
         private CredentialsProvider credentialsProvider;
         private CredentialsRefreshService credentialsRefreshService;
+        private MetricsCollector metricsCollector;
+        private Recorders recorders = Recorders.NONE;
 
         private Builder(ConnectionSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -224,6 +231,25 @@ public interface PersistentConnection {
         }
 
         /**
+         * Records the holder's metrics (state, connects, losses, failed attempts, outages, channel
+         * pools, publishes; listed in {@code docs/metrics.md}) with an OpenTelemetry meter. Only this
+         * method needs the OpenTelemetry API on the class path; without it, no metrics are recorded.
+         * The instruments are recorded from the holder's thread, the borrowers' and publishers'
+         * threads, and read by the meter's reader; none of them blocks.
+         *
+         * <pre>{@code
+         * PersistentConnection.builder(settings).meter(openTelemetry.getMeter("dev.tether")).build();
+         * }</pre>
+         *
+         * @param meter where to record, e.g. {@code GlobalOpenTelemetry.getMeter("dev.tether")}
+         * @return this builder
+         */
+        public Builder meter(Meter meter) {
+            this.recorders = OpenTelemetryRecorders.of(Objects.requireNonNull(meter, "meter"));
+            return this;
+        }
+
+        /**
          * Replaces the service that refreshes expiring credentials (OAuth 2 tokens) on live
          * connections. A {@linkplain #credentialsProvider(CredentialsProvider) provider} whose
          * {@link CredentialsProvider#getTimeBeforeExpiration()} is not {@code null} (such as the
@@ -252,6 +278,26 @@ public interface PersistentConnection {
         }
 
         /**
+         * Gives every connection the holder opens the RabbitMQ client's own metrics collector
+         * (messages published, consumed, acknowledged, ...), through
+         * {@link com.rabbitmq.client.ConnectionFactory#setMetricsCollector} on every attempt. The
+         * client calls it on its own threads.
+         *
+         * <pre>{@code
+         * PersistentConnection.builder(settings)
+         *     .metricsCollector(new OpenTelemetryMetricsCollector(openTelemetry))
+         *     .build();
+         * }</pre>
+         *
+         * @param collector the collector, e.g. the client's {@code MicrometerMetricsCollector}
+         * @return this builder
+         */
+        public Builder metricsCollector(MetricsCollector collector) {
+            this.metricsCollector = Objects.requireNonNull(collector, "collector");
+            return this;
+        }
+
+        /**
          * Creates the holder; when the settings are eager the first attempt starts at once, in the
          * background. Never blocks and never fails because the broker is down.
          *
@@ -259,7 +305,7 @@ public interface PersistentConnection {
          */
         public PersistentConnection build() {
             return ConnectionHolder.create(settings, new Sources(addressResolver, credentialsProvider,
-                    credentialsRefreshService), listeners);
+                    credentialsRefreshService), listeners, new Instrumentation(metricsCollector, recorders));
         }
     }
 }

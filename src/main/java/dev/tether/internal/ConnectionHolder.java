@@ -11,10 +11,12 @@ import dev.tether.NotConnectedException;
 import dev.tether.PersistentConnection;
 import dev.tether.Publisher;
 import dev.tether.internal.channels.PooledChannels;
+import dev.tether.internal.metrics.Recorder;
 import dev.tether.internal.publish.ConfirmingPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,14 +39,24 @@ public final class ConnectionHolder implements PersistentConnection {
     private final AtomicBoolean started = new AtomicBoolean();
     private final PooledChannels channels;
     private final ConfirmingPublisher publisher;
+    private final Recorder recorder;
 
     ConnectionHolder(ConnectionSettings settings, Sources sources, List<ConnectionListener> listeners,
             InstantSource clock, Scheduler scheduler, RandomGenerator random) {
+        this(settings, sources, listeners, Instrumentation.NONE, clock, scheduler, random);
+    }
+
+    ConnectionHolder(ConnectionSettings settings, Sources sources, List<ConnectionListener> listeners,
+            Instrumentation instrumentation, InstantSource clock, Scheduler scheduler, RandomGenerator random) {
         this.clock = clock;
         this.state = new HolderState(Objects.requireNonNull(settings, "settings"), clock.instant());
-        this.reconnector = new Reconnector(state, sources, new EventDispatcher(listeners), clock, scheduler, random);
-        this.channels = new PooledChannels(this, settings.channels().max());
-        this.publisher = new ConfirmingPublisher(this, settings.channels().max());
+        this.recorder = instrumentation.recorders().create(settings.name(), () -> state.status().state());
+        List<ConnectionListener> all = new ArrayList<>(listeners);
+        all.add(recorder); // last: a connection an application listener rejects is not counted as connected
+        this.reconnector = new Reconnector(state, sources, new EventDispatcher(all), clock, scheduler, random,
+                instrumentation.collector());
+        this.channels = new PooledChannels(this, settings.channels().max(), recorder);
+        this.publisher = new ConfirmingPublisher(this, settings.channels().max(), recorder);
     }
 
     /**
@@ -57,8 +69,22 @@ public final class ConnectionHolder implements PersistentConnection {
      */
     public static ConnectionHolder create(ConnectionSettings settings, Sources sources,
             List<ConnectionListener> listeners) {
-        ConnectionHolder holder = new ConnectionHolder(settings, sources, listeners, Clock.systemUTC(),
-                new ExecutorScheduler("tether-" + settings.name()), RandomGenerator.getDefault());
+        return create(settings, sources, listeners, Instrumentation.NONE);
+    }
+
+    /**
+     * As above, with metrics.
+     *
+     * @param settings the settings
+     * @param sources what every attempt asks instead of the settings: addresses, credentials
+     * @param listeners the event listeners
+     * @param instrumentation the client's metrics collector and Tether's recorders
+     * @return the holder
+     */
+    public static ConnectionHolder create(ConnectionSettings settings, Sources sources,
+            List<ConnectionListener> listeners, Instrumentation instrumentation) {
+        ConnectionHolder holder = new ConnectionHolder(settings, sources, listeners, instrumentation,
+                Clock.systemUTC(), new ExecutorScheduler("tether-" + settings.name()), RandomGenerator.getDefault());
         if (settings.eager()) {
             holder.start();
         }
@@ -145,6 +171,7 @@ public final class ConnectionHolder implements PersistentConnection {
         if (state.close(clock.instant())) {
             channels.close();
             publisher.close();
+            recorder.close();
             reconnector.close();
         }
         return closeFinished();

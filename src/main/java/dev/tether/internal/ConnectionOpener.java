@@ -5,6 +5,7 @@ import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ListAddressResolver;
+import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.SocketConfigurator;
 import com.rabbitmq.client.SocketConfigurators;
 import com.rabbitmq.client.impl.CredentialsProvider;
@@ -91,6 +92,7 @@ final class ConnectionOpener {
     private final AtomicReference<Socket> inFlight = new AtomicReference<>();
     private final BooleanSupplier cancelled;
     private final AttemptTargets targets;
+    private final MetricsCollector collector;
 
     /**
      * @param random the shuffle's random source
@@ -102,8 +104,19 @@ final class ConnectionOpener {
 
     /** As above, resolving host names with {@code hosts} (tests map made-up names to loopback IPs). */
     ConnectionOpener(RandomGenerator random, BooleanSupplier cancelled, AttemptTargets.HostResolver hosts) {
+        this(random, cancelled, hosts, null);
+    }
+
+    /**
+     * As above, giving every attempt's connection the application's metrics collector.
+     *
+     * @param collector the RabbitMQ client's {@link MetricsCollector}, or {@code null} for none
+     */
+    ConnectionOpener(RandomGenerator random, BooleanSupplier cancelled, AttemptTargets.HostResolver hosts,
+            MetricsCollector collector) {
         this.cancelled = cancelled;
         this.targets = new AttemptTargets(random, hosts);
+        this.collector = collector;
     }
 
     /** Closes the socket of the attempt in progress, if any, so that it fails at once (on close). */
@@ -213,6 +226,9 @@ final class ConnectionOpener {
         factory.setHandshakeTimeout(2 * timeout);
         factory.setShutdownTimeout(timeout);
         factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
+        if (collector != null) {
+            factory.setMetricsCollector(collector);
+        }
         SocketConfigurator sockets = SocketConfigurators.defaultConfigurator();
         if (settings.tls()) {
             // Only the socket factory: the client's useSslProtocol(context) and setSslContextFactory(...)

@@ -5,6 +5,7 @@ import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ListAddressResolver;
+import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.DefaultCredentialsProvider;
@@ -14,6 +15,7 @@ import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.FailureKind;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -63,6 +65,12 @@ final class Reconnector {
      */
     Reconnector(HolderState state, Sources sources, EventDispatcher events, InstantSource clock,
             Scheduler scheduler, RandomGenerator random) {
+        this(state, sources, events, clock, scheduler, random, null);
+    }
+
+    /** As above; every attempt's connection reports to {@code collector} (the client's, or {@code null}). */
+    Reconnector(HolderState state, Sources sources, EventDispatcher events, InstantSource clock,
+            Scheduler scheduler, RandomGenerator random, MetricsCollector collector) {
         this.state = state;
         this.resolver = sources.addresses();
         this.credentials = sources.credentials();
@@ -71,7 +79,7 @@ final class Reconnector {
         this.clock = clock;
         this.scheduler = new GuardedScheduler(scheduler, this::survive);
         this.policy = new ReconnectPolicy(random);
-        this.opener = new ConnectionOpener(random, state::isClosed);
+        this.opener = new ConnectionOpener(random, state::isClosed, InetAddress::getAllByName, collector);
         this.name = state.name();
         this.log = new OutageLog(name);
         this.downSince = clock.instant();

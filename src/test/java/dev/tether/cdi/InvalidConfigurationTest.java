@@ -99,7 +99,9 @@ class InvalidConfigurationTest {
                 bad("tether.publish.confirm-timeout", "PT-1S"),
                 bad("tether.orders.publish.confirm-timeout", "25h"),
                 bad("tether.health.enabled", ""),
-                bad("tether.health.enabled", "maybe"));
+                bad("tether.health.enabled", "maybe"),
+                bad("tether.metrics.enabled", ""),
+                bad("tether.metrics.enabled", "maybe"));
     }
 
     private static Arguments bad(String key, String value) {

@@ -92,6 +92,15 @@ final class LibertyServer implements AutoCloseable {
         }
     }
 
+    /** @return the server's whole messages.log, or an empty string before it exists */
+    String messagesLog() {
+        try {
+            return Files.readString(wlp.resolve("usr/servers/" + SERVER + "/logs/messages.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     int port() {
         return port;
     }
@@ -114,6 +123,8 @@ final class LibertyServer implements AutoCloseable {
             return http.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException notListening) {
             return new NotAnswered(notListening);
+        } catch (java.net.http.HttpTimeoutException slow) { // a loaded machine: the caller's deadline decides
+            return new NotAnswered(slow);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -100,6 +100,22 @@ class SampleEndToEndIT {
         assertPublishedMessageIsConsumed("after-close-all-" + UUID.randomUUID());
     }
 
+    @Test
+    @Order(4)
+    void tetherMetricsAreExportedThroughMicroProfileTelemetryWithoutThePassword() {
+        // the console exporter writes every 10 s; the cuts above made a loss and its outage
+        Await.until("Tether's metrics in messages.log", Duration.ofSeconds(30), () -> {
+            String log = liberty.messagesLog();
+            return log.contains("name=tether.connection.losses") && log.contains("name=tether.connection.outage.duration");
+        });
+        String log = liberty.messagesLog();
+        assertTrue(log.contains("name=tether.connection.connects"), liberty.messagesTail());
+        assertTrue(log.contains("name=tether.channel.count"), liberty.messagesTail());
+        assertTrue(log.contains("tether.connection.name=\"default\", tether.connection.state=\"connected\""),
+                liberty.messagesTail());
+        assertFalse(log.contains(PASSWORD));
+    }
+
     static void assertPublishedMessageIsConsumed(String text) {
         HttpResponse<String> published = liberty.postText("/api/messages", text);
         assertEquals(200, published.statusCode(), published.body());

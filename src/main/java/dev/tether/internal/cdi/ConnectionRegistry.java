@@ -2,15 +2,21 @@ package dev.tether.internal.cdi;
 
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.CredentialsRefreshService;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
+import dev.tether.internal.ConnectionHolder;
+import dev.tether.internal.Instrumentation;
+import dev.tether.internal.Sources;
 import dev.tether.internal.config.ConfigCredentials;
 import dev.tether.internal.config.ConfigReader;
 import dev.tether.internal.config.InvalidConfigurationException;
+import dev.tether.internal.metrics.MetricsSupport;
+import dev.tether.internal.metrics.Recorders;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,6 +61,9 @@ public class ConnectionRegistry {
     private final Instance<CredentialsRefreshService> refreshServices;
     private final Instance<ConnectionNames> injectedNames;
     private final Instance<RequestContextController> requestContexts;
+    private final Instance<MetricsCollector> collectors;
+    private final Instance<Object> beans;
+    private volatile Recorders recorders;
 
     private record Managed(PersistentConnection holder, Connection proxy) {
     }
@@ -62,7 +71,8 @@ public class ConnectionRegistry {
     @Inject
     ConnectionRegistry(Config config, Event<ConnectionEvent> events, @Any Instance<AddressResolver> resolvers,
             @Any Instance<CredentialsProvider> credentials, @Any Instance<CredentialsRefreshService> refreshServices,
-            Instance<ConnectionNames> injectedNames, Instance<RequestContextController> requestContexts) {
+            Instance<ConnectionNames> injectedNames, Instance<RequestContextController> requestContexts,
+            @Any Instance<MetricsCollector> collectors, Instance<Object> beans) {
         this.config = new ConfigReader(config);
         this.events = events;
         this.resolvers = resolvers;
@@ -70,6 +80,8 @@ public class ConnectionRegistry {
         this.refreshServices = refreshServices;
         this.injectedNames = injectedNames;
         this.requestContexts = requestContexts;
+        this.collectors = collectors;
+        this.beans = beans;
     }
 
     /** For the container's client proxy only. */
@@ -81,6 +93,8 @@ public class ConnectionRegistry {
         this.refreshServices = null;
         this.injectedNames = null;
         this.requestContexts = null;
+        this.collectors = null;
+        this.beans = null;
     }
 
     /**
@@ -132,6 +146,11 @@ public class ConnectionRegistry {
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }
+        try {
+            config.metricsEnabled();
+        } catch (InvalidConfigurationException e) {
+            problems.addAll(e.problems());
+        }
         for (String name : names) {
             try {
                 config.settings(name);
@@ -168,26 +187,41 @@ public class ConnectionRegistry {
     private Managed create(String name) {
         ConnectionSettings settings = config.settings(name);
         ProxyListeners proxyListeners = new ProxyListeners();
-        Instance<AddressResolver> resolverBean = resolvers.select(Persistent.Literal.of(name));
-        Instance<CredentialsProvider> credentialsBean = credentials.select(Persistent.Literal.of(name));
-        AddressResolver resolver = resolverBean.isResolvable() ? resolverBean.get() : null;
-        CredentialsProvider provider = credentialsBean.isResolvable() ? credentialsBean.get() : null;
-        PersistentConnection.Builder builder = PersistentConnection.builder(settings)
-                .listener(new CdiEvents(events, requestContexts, name))
-                .listener(proxyListeners)
-                .credentialsProvider(provider != null ? provider : new ConfigCredentials(config, name));
-        if (resolver != null) {
-            builder.addressResolver(resolver);
-        }
-        Instance<CredentialsRefreshService> refreshBean = refreshServices.select(Persistent.Literal.of(name));
-        if (refreshBean.isResolvable()) {
-            builder.credentialsRefreshService(refreshBean.get());
-        }
-        PersistentConnection holder = builder.build();
+        Persistent.Literal qualifier = Persistent.Literal.of(name);
+        AddressResolver resolver = bean(resolvers.select(qualifier));
+        CredentialsProvider provider = bean(credentials.select(qualifier));
+        Sources sources = new Sources(resolver, provider != null ? provider : new ConfigCredentials(config, name),
+                bean(refreshServices.select(qualifier)));
+        PersistentConnection holder = ConnectionHolder.create(settings, sources,
+                List.of(new CdiEvents(events, requestContexts, name), proxyListeners),
+                new Instrumentation(bean(collectors.select(qualifier)), recorders()));
         LOG.log(Level.INFO, "Connection '" + name + "': " + settings.displayUri() + (settings.eager() ? "" : " (lazy)")
                 + (resolver != null ? ", addresses from " + resolver.getClass().getName() : "")
                 + (provider != null ? ", credentials from " + provider.getClass().getName() : ""));
         return new Managed(holder, ConnectionProxy.create(holder, proxyListeners));
+    }
+
+    /**
+     * Tether's metrics, decided once: none when {@code tether.metrics.enabled=false} or without the
+     * OpenTelemetry API (then no OpenTelemetry type is loaded), else over the application's meter.
+     */
+    private Recorders recorders() {
+        Recorders found = recorders;
+        if (found == null) {
+            synchronized (this) {
+                if (recorders == null) {
+                    recorders = !config.metricsEnabled() || !MetricsSupport.apiPresent() ? Recorders.NONE
+                            : OpenTelemetryLookup.recorders(beans);
+                }
+                found = recorders;
+            }
+        }
+        return found;
+    }
+
+    /** @return the one bean of {@code candidates}, or {@code null} when there is none (or it is ambiguous) */
+    private static <T> T bean(Instance<T> candidates) {
+        return candidates.isResolvable() ? candidates.get() : null;
     }
 
     private void closeAll() {

@@ -5,12 +5,14 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.tether.ConnectionClosedException;
 import dev.tether.PersistentConnection;
+import dev.tether.internal.metrics.PoolStats;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * A bounded pool of one holder's channels. A borrower holds one of {@code max} permits
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param <A> what the preparer attaches to each new channel
  */
-public final class ChannelPool<A> {
+public final class ChannelPool<A> implements PoolStats {
 
     /** Readies a new channel for the pool's use; what it returns travels with the channel. */
     @FunctionalInterface
@@ -40,6 +42,7 @@ public final class ChannelPool<A> {
     private final String kind;
     private final Checkout checkout;
     private final Preparer<A> preparer;
+    private final LongConsumer borrowed;
     private final Deque<PooledChannel<A>> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
@@ -51,10 +54,25 @@ public final class ChannelPool<A> {
      * @param preparer readies each new channel
      */
     public ChannelPool(PersistentConnection holder, String kind, int max, Preparer<A> preparer) {
+        this(holder, kind, max, preparer, waitNanos -> { });
+    }
+
+    /**
+     * As above, telling {@code borrowed} how long each successful borrow took, in nanoseconds.
+     *
+     * @param holder the holder whose connection the channels belong to
+     * @param kind what the pool holds, for messages ({@code channel}, {@code confirm channel})
+     * @param max the most channels lent at once ({@code channels.max})
+     * @param preparer readies each new channel
+     * @param borrowed called on the borrower's thread with the wait of each borrow (for metrics)
+     */
+    public ChannelPool(PersistentConnection holder, String kind, int max, Preparer<A> preparer,
+            LongConsumer borrowed) {
         this.holder = holder;
         this.kind = kind;
         this.checkout = new Checkout(holder, kind, max);
         this.preparer = preparer;
+        this.borrowed = borrowed;
     }
 
     /**
@@ -67,6 +85,7 @@ public final class ChannelPool<A> {
      * @throws IOException if a channel could not be opened
      */
     public PooledChannel<A> borrow() throws IOException {
+        long start = System.nanoTime();
         long deadline = checkout.connectionDeadline();
         Connection connection = checkout.connection(deadline, null);
         checkout.acquire();
@@ -76,7 +95,9 @@ public final class ChannelPool<A> {
                     throw new ConnectionClosedException(holder.name());
                 }
                 try {
-                    return reuseOrOpen(connection);
+                    PooledChannel<A> lent = reuseOrOpen(connection);
+                    borrowed.accept(System.nanoTime() - start);
+                    return lent;
                 } catch (IOException | ShutdownSignalException e) {
                     if (!connectionLost(e)) {
                         throw e instanceof IOException io ? io
@@ -121,21 +142,25 @@ public final class ChannelPool<A> {
     }
 
     /** @return the pool's size ({@code channels.max}) */
+    @Override
     public int max() {
         return checkout.max();
     }
 
     /** @return how many channels are lent now */
+    @Override
     public int lent() {
         return checkout.lent();
     }
 
-    /** @return how many borrowers wait for a free channel now (an estimate, for tests) */
+    /** @return how many borrowers wait for a free channel now (an estimate) */
+    @Override
     public int waiting() {
         return checkout.waiting();
     }
 
     /** @return how many channels wait idle in the pool */
+    @Override
     public int idle() {
         return idle.size();
     }

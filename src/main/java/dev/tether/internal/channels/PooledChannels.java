@@ -4,6 +4,7 @@ import dev.tether.ChannelCallback;
 import dev.tether.ChannelFunction;
 import dev.tether.Channels;
 import dev.tether.PersistentConnection;
+import dev.tether.internal.metrics.Recorder;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -21,8 +22,19 @@ public final class PooledChannels implements Channels {
      * @param max the pool's size ({@code channels.max})
      */
     public PooledChannels(PersistentConnection holder, int max) {
+        this(holder, max, Recorder.NONE);
+    }
+
+    /**
+     * @param holder the holder whose connection the channels belong to
+     * @param max the pool's size ({@code channels.max})
+     * @param recorder observes the pool and its borrow waits
+     */
+    public PooledChannels(PersistentConnection holder, int max, Recorder recorder) {
         this.name = holder.name();
-        this.pool = new ChannelPool<>(holder, "channel", max, channel -> null);
+        this.pool = new ChannelPool<>(holder, "channel", max, channel -> null,
+                waitNanos -> recorder.borrowed(Recorder.CHANNELS, waitNanos));
+        recorder.observe(Recorder.CHANNELS, pool);
     }
 
     @Override

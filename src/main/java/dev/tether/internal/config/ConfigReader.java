@@ -84,12 +84,26 @@ public final class ConfigReader {
      * @throws InvalidConfigurationException when the value is not true or false
      */
     public boolean healthEnabled() {
-        String key = PREFIX + ConfigKeys.HEALTH_ENABLED;
+        return globalSwitch(ConfigKeys.HEALTH_ENABLED);
+    }
+
+    /**
+     * Reads {@code tether.metrics.enabled}.
+     *
+     * @return whether OpenTelemetry metrics are wanted (default {@code true})
+     * @throws InvalidConfigurationException when the value is not true or false
+     */
+    public boolean metricsEnabled() {
+        return globalSwitch(ConfigKeys.METRICS_ENABLED);
+    }
+
+    private boolean globalSwitch(String name) {
+        String key = PREFIX + name;
         if (!present(key)) {
             return true;
         }
         try {
-            return bool(ConfigKeys.HEALTH_ENABLED, value(key));
+            return bool(name, value(key));
         } catch (InvalidSettingException e) {
             throw new InvalidConfigurationException(List.of(problem(key, e.reason())));
         }

@@ -10,6 +10,7 @@ import dev.tether.Publisher;
 import dev.tether.internal.Durations;
 import dev.tether.internal.channels.ChannelPool;
 import dev.tether.internal.channels.PooledChannel;
+import dev.tether.internal.metrics.Recorder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -31,21 +32,37 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ConfirmingPublisher implements Publisher {
 
-    /** A publish on the wire: its confirm, and the tracker and sequence number to stop tracking it. */
-    private record Sent(CompletableFuture<Void> confirm, ConfirmTracker tracker, long seq) {
+    /**
+     * A publish on the wire: its confirm, the tracker and sequence number to stop tracking it, and
+     * when it was sent ({@link System#nanoTime()}, for the duration metric).
+     */
+    private record Sent(CompletableFuture<Void> confirm, ConfirmTracker tracker, long seq, long sentAt) {
     }
 
     private final PersistentConnection holder;
     private final ChannelPool<ConfirmTracker> pool;
+    private final Recorder recorder;
 
     /**
      * @param holder the holder whose connection the confirm channels belong to
      * @param max the most confirm channels ({@code channels.max})
      */
     public ConfirmingPublisher(PersistentConnection holder, int max) {
+        this(holder, max, Recorder.NONE);
+    }
+
+    /**
+     * @param holder the holder whose connection the confirm channels belong to
+     * @param max the most confirm channels ({@code channels.max})
+     * @param recorder observes the pool, its borrow waits and every publish's outcome
+     */
+    public ConfirmingPublisher(PersistentConnection holder, int max, Recorder recorder) {
         this.holder = holder;
+        this.recorder = recorder;
         String name = holder.name();
-        this.pool = new ChannelPool<>(holder, "confirm channel", max, channel -> ConfirmTracker.attach(channel, name));
+        this.pool = new ChannelPool<>(holder, "confirm channel", max, channel -> ConfirmTracker.attach(channel, name),
+                waitNanos -> recorder.borrowed(Recorder.CONFIRM_CHANNELS, waitNanos));
+        recorder.observe(Recorder.CONFIRM_CHANNELS, pool);
     }
 
     @Override
@@ -69,17 +86,23 @@ public final class ConfirmingPublisher implements Publisher {
             throw notSent(exchange, routingKey, e);
         }
         Duration timeout = holder.settings().channels().confirmTimeout();
+        PublishException failure;
         try {
             sent.confirm().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            failure = null;
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof PublishException failure ? failure
+            failure = e.getCause() instanceof PublishException publish ? publish
                     : new PublishException(Reason.CONNECTION_LOST, holder.name(), e.getCause().toString(), e.getCause());
         } catch (TimeoutException e) {
             sent.tracker().forget(sent.seq());
-            throw timedOut(exchange, routingKey, timeout);
+            failure = timedOut(exchange, routingKey, timeout);
         } catch (InterruptedException e) {
-            sent.tracker().forget(sent.seq()); // nobody waits for it any more
+            sent.tracker().forget(sent.seq()); // nobody waits for it any more, and its outcome is not counted
             throw e;
+        }
+        record(failure, sent);
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -101,13 +124,16 @@ public final class ConfirmingPublisher implements Publisher {
         Duration timeout = holder.settings().channels().confirmTimeout();
         CompletableFuture<Void> outcome = new CompletableFuture<>();
         sent.confirm().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, failure) -> {
-            if (failure == null) {
-                outcome.complete(null);
-            } else if (failure instanceof TimeoutException) {
+            Throwable ended = failure;
+            if (failure instanceof TimeoutException) {
                 sent.tracker().forget(sent.seq());
-                outcome.completeExceptionally(timedOut(exchange, routingKey, timeout));
+                ended = timedOut(exchange, routingKey, timeout);
+            }
+            record(ended, sent); // before the caller can see the outcome
+            if (ended == null) {
+                outcome.complete(null);
             } else {
-                outcome.completeExceptionally(failure);
+                outcome.completeExceptionally(ended);
             }
         });
         return outcome;
@@ -137,6 +163,7 @@ public final class ConfirmingPublisher implements Publisher {
         PooledChannel<ConfirmTracker> lent = pool.borrow();
         Channel channel = lent.channel();
         ConfirmTracker tracker = lent.attachment();
+        long sentAt = System.nanoTime();
         long seq = channel.getNextPublishSeqNo();
         CompletableFuture<Void> confirm = tracker.track(seq, exchange, routingKey);
         boolean sent = false;
@@ -154,7 +181,7 @@ public final class ConfirmingPublisher implements Publisher {
         } finally {
             pool.giveBack(lent, sent || !channel.isOpen()); // an open channel is never closed under other publishes
         }
-        return new Sent(confirm, tracker, seq);
+        return new Sent(confirm, tracker, seq, sentAt);
     }
 
     private PublishException timedOut(String exchange, String routingKey, Duration timeout) {
@@ -163,7 +190,19 @@ public final class ConfirmingPublisher implements Publisher {
                 + " (publish.confirm-timeout)", null);
     }
 
+    /** Counts a sent publish's outcome, on the thread that settled it (the caller's, the client's or the timer's). */
+    private void record(Throwable failure, Sent sent) {
+        Reason reason = failure == null ? null
+                : failure instanceof PublishException publish ? publish.reason() : Reason.CONNECTION_LOST;
+        if (reason == Reason.NOT_SENT) {
+            recorder.notSent(); // the channel had closed before the message went out
+        } else {
+            recorder.published(reason, System.nanoTime() - sent.sentAt());
+        }
+    }
+
     private PublishException notSent(String exchange, String routingKey, IOException cause) {
+        recorder.notSent();
         return new PublishException(Reason.NOT_SENT, holder.name(), "Connection '" + holder.name() + "': publish to "
                 + Describe.target(exchange, routingKey) + " was not sent: " + cause.getMessage(), cause);
     }

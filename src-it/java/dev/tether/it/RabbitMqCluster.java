@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +42,7 @@ public final class RabbitMqCluster implements AutoCloseable {
      * @throws IllegalStateException when RabbitMQ is missing or the cluster does not form
      */
     public static RabbitMqCluster start() {
+        long begin = System.nanoTime();
         String cookie = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toUpperCase();
         List<RabbitMqNode> started = new ArrayList<>();
         ExecutorService boot = Executors.newFixedThreadPool(SIZE, r -> new Thread(r, "rabbitmq-cluster-boot"));
@@ -62,6 +64,8 @@ public final class RabbitMqCluster implements AutoCloseable {
             }
             RabbitMqCluster cluster = new RabbitMqCluster(started);
             cluster.form();
+            System.getLogger(RabbitMqCluster.class.getName()).log(System.Logger.Level.INFO,
+                    "Formed {0} in {1} ms", cluster, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
             return cluster;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -174,10 +174,7 @@ public final class RabbitMqCluster implements AutoCloseable {
             if (line.isBlank() || !columns[0].strip().equals(Integer.toString(node.port()))) {
                 continue;
             }
-            java.util.regex.Matcher name = java.util.regex.Pattern
-                    .compile("\\{\"connection_name\",\"((?:[^\"\\\\]|\\\\.)*)\"\\}")
-                    .matcher(columns.length > 1 ? columns[1] : "");
-            names.add(name.find() ? name.group(1) : "(unnamed)");
+            names.add(RabbitMqNode.clientName(columns.length > 1 ? columns[1] : "", "(unnamed)"));
         }
         return names;
     }

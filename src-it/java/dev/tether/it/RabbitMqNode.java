@@ -370,10 +370,19 @@ public final class RabbitMqNode implements AutoCloseable {
                 continue;
             }
             String[] columns = line.split("\t", 2);
-            Matcher provided = CONNECTION_NAME.matcher(columns.length > 1 ? columns[1] : "");
-            names.add(provided.find() ? provided.group(1).replaceAll("\\\\(.)", "$1") : columns[0].strip());
+            names.add(clientName(columns.length > 1 ? columns[1] : "", columns[0].strip()));
         }
         return names;
+    }
+
+    /**
+     * @param clientProperties a {@code client_properties} column of {@code list_connections}
+     * @param otherwise what to return when it has no {@code connection_name}
+     * @return the client-provided connection name in it, else {@code otherwise}
+     */
+    static String clientName(String clientProperties, String otherwise) {
+        Matcher provided = CONNECTION_NAME.matcher(clientProperties);
+        return provided.find() ? provided.group(1).replaceAll("\\\\(.)", "$1") : otherwise;
     }
 
     /** @return how many client connections are open */

@@ -27,8 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,9 +53,8 @@ class RollingRestartIT {
     private static final long EDGE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final String queue = "it-roll-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Set<Integer> seen = ConcurrentHashMap.newKeySet();
-    private final AtomicLong deliveries = new AtomicLong();
-    private final AtomicInteger consumers = new AtomicInteger();
+    private final IdConsumer consumer = new IdConsumer();
+    private final Set<Integer> seen = consumer.seen();
     private final Set<Integer> confirmed = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean rolling = new AtomicBoolean(true);
     /** When the last {@code Connected} listener (registered last) ran: the topology is declared. */
@@ -133,11 +130,11 @@ class RollingRestartIT {
             List<Sample> wrong = all.stream().filter(s -> !nearAnEdge(edges, s) && s.up() == insideAWindow(edges, s))
                     .toList();
             Survives.report("rolling-restart", "nodes", RabbitMqCluster.SIZE, "confirmed", confirmed.size(),
-                    "delivered", deliveries.get(), "duplicates", deliveries.get() - seen.size(),
+                    "delivered", consumer.deliveries(), "duplicates", consumer.deliveries() - seen.size(),
                     "lost", confirmed.stream().filter(id -> !seen.contains(id)).count(),
                     "disconnects", disconnects.size(), "without_connection_ms_per_node", withoutConnectionMs,
                     "readiness_down_sampled_ms", downSampledMs, "down_until_topology_ms", downEventsMs, "readiness_samples", all.size(),
-                    "readiness_wrong_samples", wrong.size(), "consumers_started", consumers.get());
+                    "readiness_wrong_samples", wrong.size(), "consumers_started", consumer.started());
 
             assertTrue(seen.containsAll(confirmed), "every confirmed message was consumed");
             assertTrue(disconnects.size() >= 1, "the node Tether was connected to was restarted: " + timeline);
@@ -146,7 +143,7 @@ class RollingRestartIT {
                     + "50 ms from an edge): " + timeline);
             assertTrue(Math.abs(downSampledMs - downEventsMs) <= 100 * Math.max(1, disconnects.size()),
                     "sampled DOWN time " + downSampledMs + " ms vs no-connection time " + downEventsMs + " ms");
-            assertEquals(disconnects.size() + 1, consumers.get(), "a consumer on every connection");
+            assertEquals(disconnects.size() + 1, consumer.started(), "a consumer on every connection");
         } finally {
             rolling.set(false);
             publisher.join(WAIT.toMillis());
@@ -233,43 +230,21 @@ class RollingRestartIT {
                 batch.clear();
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // deliberate: pacing
             } catch (IOException | TimeoutException | ShutdownSignalException | IllegalStateException e) {
-                abortQuietly(channel); // not confirmed: the same ids go out again
+                IdConsumer.abortQuietly(channel); // not confirmed: the same ids go out again
                 channel = null;
             } catch (InterruptedException e) {
                 return;
             }
         }
-        abortQuietly(channel);
+        IdConsumer.abortQuietly(channel);
     }
 
     /** The {@code Connected} listener: declares the quorum queue and consumes it with manual acks. */
     private void startConsumer(ConnectionEvent event) throws IOException {
-        if (!(event instanceof Connected connected)) {
-            return;
-        }
-        Channel channel = connected.connection().createChannel();
-        channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
-        channel.basicQos(200);
-        channel.basicConsume(queue, false, (tag, delivery) -> {
-            deliveries.incrementAndGet();
-            seen.add(Integer.parseInt(new String(delivery.getBody(), StandardCharsets.UTF_8)));
-            try {
-                channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
-            } catch (IOException | ShutdownSignalException e) {
-                // the connection is going: the broker delivers it again, counted as a duplicate
-            }
-        }, tag -> { });
-        consumers.incrementAndGet();
-    }
-
-    private static void abortQuietly(Channel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.abort();
-        } catch (IOException | RuntimeException e) {
-            // already gone
+        if (event instanceof Connected connected) {
+            Channel channel = connected.connection().createChannel();
+            channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
+            consumer.start(channel, queue, 200);
         }
     }
 }

@@ -60,8 +60,8 @@ class RollingRestartIT {
     /** When the last {@code Connected} listener (registered last) ran: the topology is declared. */
     private final List<Long> readyAt = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** One readiness sample: when, and whether the holder was CONNECTED. */
-    private record Sample(long nanos, boolean up) {
+    /** One readiness sample: the holder's state read between {@code before} and {@code after}; whether it was CONNECTED. */
+    private record Sample(long before, long after, boolean up) {
     }
 
     @Test
@@ -79,9 +79,11 @@ class RollingRestartIT {
         List<Sample> samples = new ArrayList<>();
         Thread sampler = new Thread(() -> {
             while (rolling.get()) {
+                long before = System.nanoTime();
                 boolean up = holder.state() == ConnectionState.CONNECTED;
+                Sample sample = new Sample(before, System.nanoTime(), up);
                 synchronized (samples) {
-                    samples.add(new Sample(System.nanoTime(), up));
+                    samples.add(sample);
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // deliberate: the sampling period
             }
@@ -127,8 +129,9 @@ class RollingRestartIT {
             long downSampledMs = downMillis(all);
             List<long[]> edges = edges(timeline); // {nanos, 1 = down from here, 0 = up from here}
             long downEventsMs = downWindowsMillis(edges);
-            List<Sample> wrong = all.stream().filter(s -> !nearAnEdge(edges, s) && s.up() == insideAWindow(edges, s))
-                    .toList();
+            // wrong: at both ends of the read, far from any edge, the windows say the opposite
+            List<Sample> wrong = all.stream().filter(s -> !nearAnEdge(edges, s.before()) && !nearAnEdge(edges, s.after())
+                    && s.up() == insideAWindow(edges, s.before()) && s.up() == insideAWindow(edges, s.after())).toList();
             Survives.report("rolling-restart", "nodes", RabbitMqCluster.SIZE, "confirmed", confirmed.size(),
                     "delivered", consumer.deliveries(), "duplicates", consumer.deliveries() - seen.size(),
                     "lost", confirmed.stream().filter(id -> !seen.contains(id)).count(),
@@ -141,7 +144,7 @@ class RollingRestartIT {
             assertTrue(disconnects.stream().noneMatch(Disconnected::applicationInitiated));
             assertEquals(List.of(), wrong, "readiness DOWN exactly while there is no connection (samples more than "
                     + "50 ms from an edge): " + timeline);
-            assertTrue(Math.abs(downSampledMs - downEventsMs) <= 100 * Math.max(1, disconnects.size()),
+            assertTrue(Math.abs(downSampledMs - downEventsMs) <= 250 * Math.max(1, disconnects.size()),
                     "sampled DOWN time " + downSampledMs + " ms vs no-connection time " + downEventsMs + " ms");
             assertEquals(disconnects.size() + 1, consumer.started(), "a consumer on every connection");
         } finally {
@@ -178,10 +181,10 @@ class RollingRestartIT {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    private static boolean insideAWindow(List<long[]> edges, Sample sample) {
+    private static boolean insideAWindow(List<long[]> edges, long nanos) {
         long[] last = null;
         for (long[] edge : edges) {
-            if (edge[0] > sample.nanos()) {
+            if (edge[0] > nanos) {
                 break;
             }
             last = edge;
@@ -189,8 +192,8 @@ class RollingRestartIT {
         return last != null && last[1] == 1;
     }
 
-    private static boolean nearAnEdge(List<long[]> edges, Sample sample) {
-        return edges.stream().anyMatch(e -> Math.abs(e[0] - sample.nanos()) <= EDGE_NANOS);
+    private static boolean nearAnEdge(List<long[]> edges, long nanos) {
+        return edges.stream().anyMatch(e -> Math.abs(e[0] - nanos) <= EDGE_NANOS);
     }
 
     /** Sum of the gaps that begin with a DOWN sample. */
@@ -198,7 +201,7 @@ class RollingRestartIT {
         long nanos = 0;
         for (int i = 0; i + 1 < samples.size(); i++) {
             if (!samples.get(i).up()) {
-                nanos += samples.get(i + 1).nanos() - samples.get(i).nanos();
+                nanos += samples.get(i + 1).after() - samples.get(i).after();
             }
         }
         return TimeUnit.NANOSECONDS.toMillis(nanos);

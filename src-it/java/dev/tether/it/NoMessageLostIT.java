@@ -20,13 +20,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,9 +54,8 @@ class NoMessageLostIT {
     private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
 
     private final String queue = "tether-it-no-loss-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Set<Integer> seen = ConcurrentHashMap.newKeySet();
-    private final AtomicLong deliveries = new AtomicLong();
-    private final AtomicInteger consumersStarted = new AtomicInteger();
+    private final IdConsumer consumer = new IdConsumer();
+    private final Set<Integer> seen = consumer.seen();
     private final AtomicInteger confirmed = new AtomicInteger();
     private final AtomicBoolean appStopped = new AtomicBoolean();
 
@@ -85,13 +82,13 @@ class NoMessageLostIT {
                 // reported and asserted below, as the number lost
             }
             long lost = TOTAL - seen.size();
-            long duplicates = deliveries.get() - seen.size();
+            long duplicates = consumer.deliveries() - seen.size();
             Survives.report("no-loss", "messages", TOTAL, "restarts", confirmedAtStop.size(),
                     "confirmed_at_each_stop", confirmedAtStop, "published", publishing.published,
                     "republished", publishing.published - TOTAL, "failed_batches", publishing.failedBatches,
                     "await_returned_closed", publishing.awaitReturnedClosed,
-                    "delivered", deliveries.get(), "duplicates", duplicates, "lost", lost,
-                    "connections", consumersStarted.get(), "publish_s", publishMs / 1000,
+                    "delivered", consumer.deliveries(), "duplicates", duplicates, "lost", lost,
+                    "connections", consumer.started(), "publish_s", publishMs / 1000,
                     "total_s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - begin));
 
             assertEquals(0, lost, "messages lost");
@@ -102,7 +99,7 @@ class NoMessageLostIT {
             }
             assertTrue(publishing.failedBatches >= 1,
                     "a restart interrupted a batch, so that publishing again after reconnect was exercised");
-            assertTrue(consumersStarted.get() >= RESTART_AT.length + 1, "a consumer on every connection");
+            assertTrue(consumer.started() >= RESTART_AT.length + 1, "a consumer on every connection");
         } finally {
             restarter.interrupt();
             restarter.join(TimeUnit.SECONDS.toMillis(90));
@@ -158,11 +155,11 @@ class NoMessageLostIT {
                 unconfirmed.clear();
             } catch (IOException | TimeoutException | ShutdownSignalException e) {
                 failedBatches++; // not confirmed: the same ids go out again, on a new channel
-                abortQuietly(channel);
+                IdConsumer.abortQuietly(channel);
                 channel = null;
             }
         }
-        abortQuietly(channel);
+        IdConsumer.abortQuietly(channel);
         return new Publishing(published, failedBatches, handedOutClosed);
     }
 
@@ -186,22 +183,11 @@ class NoMessageLostIT {
 
     /** The {@code Connected} listener: declares the queue and consumes it with manual acks, on every connection. */
     private void startConsumer(ConnectionEvent event) throws IOException {
-        if (!(event instanceof ConnectionEvent.Connected connected)) {
-            return;
+        if (event instanceof ConnectionEvent.Connected connected) {
+            Channel channel = connected.connection().createChannel();
+            channel.queueDeclare(queue, true, false, false, null);
+            consumer.start(channel, queue, 500);
         }
-        Channel channel = connected.connection().createChannel();
-        channel.queueDeclare(queue, true, false, false, null);
-        channel.basicQos(500);
-        channel.basicConsume(queue, false, (tag, delivery) -> {
-            deliveries.incrementAndGet();
-            seen.add(Integer.parseInt(new String(delivery.getBody(), StandardCharsets.UTF_8)));
-            try {
-                channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
-            } catch (IOException | ShutdownSignalException e) {
-                // the connection is going: the broker delivers it again, counted as a duplicate
-            }
-        }, tag -> { });
-        consumersStarted.incrementAndGet();
     }
 
     private void deleteQueue(PersistentConnection holder) {
@@ -211,17 +197,6 @@ class NoMessageLostIT {
             channel.close();
         } catch (Exception e) {
             System.out.println("Could not delete " + queue + ": " + e);
-        }
-    }
-
-    private static void abortQuietly(Channel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.abort();
-        } catch (IOException | RuntimeException e) {
-            // already gone
         }
     }
 }

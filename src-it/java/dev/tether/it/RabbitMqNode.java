@@ -102,12 +102,14 @@ public final class RabbitMqNode implements AutoCloseable {
     private final String nodeName;
     private final int port;
     private final Map<String, String> environment;
+    private final String cookie;
     private final AtomicInteger ctlCalls = new AtomicInteger();
     private volatile ProcessHandle vm;
     private boolean stopped;
 
-    private RabbitMqNode(Path directory, String nodeName, int port) {
+    private RabbitMqNode(Path directory, String nodeName, int port, String cookie) {
         this.directory = directory;
+        this.cookie = cookie;
         this.nodeName = nodeName;
         this.port = port;
         Map<String, String> env = new LinkedHashMap<>();
@@ -163,7 +165,7 @@ public final class RabbitMqNode implements AutoCloseable {
      * @throws IllegalStateException when RabbitMQ is not installed or the node does not start
      */
     public static RabbitMqNode start() {
-        return start(Setup.PLAIN);
+        return start(Setup.PLAIN, null);
     }
 
     /**
@@ -185,6 +187,32 @@ public final class RabbitMqNode implements AutoCloseable {
      * @return the running node; {@link #stop()} it when done
      */
     public static RabbitMqNode start(Setup setup) {
+        return start(setup, null);
+    }
+
+    /**
+     * Starts a new private node that can join a cluster: as {@link #start()}, but with
+     * {@code cookie} as its Erlang cookie (written to {@code $HOME/.erlang.cookie} before it starts,
+     * so its {@code rabbitmqctl} calls use it too). Nodes with one cookie can cluster
+     * ({@link RabbitMqCluster}).
+     *
+     * @param cookie the Erlang cookie shared by the cluster's nodes, or {@code null} for a node of
+     *     its own (Erlang then makes up a cookie in its folder)
+     * @return the running node; {@link #stop()} it when done
+     * @throws IllegalStateException when RabbitMQ is not installed or the node does not start
+     */
+    public static RabbitMqNode start(String cookie) {
+        return start(Setup.PLAIN, cookie);
+    }
+
+    /**
+     * As {@link #start(Setup)} and {@link #start(String)} together.
+     *
+     * @param setup what to add
+     * @param cookie the Erlang cookie, or {@code null} for a node of its own
+     * @return the running node; {@link #stop()} it when done
+     */
+    public static RabbitMqNode start(Setup setup, String cookie) {
         String why = whyUnavailable();
         if (why != null) {
             throw new IllegalStateException(why);
@@ -192,7 +220,7 @@ public final class RabbitMqNode implements AutoCloseable {
         IllegalStateException failure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             long begin = System.nanoTime();
-            RabbitMqNode node = create();
+            RabbitMqNode node = create(cookie);
             try {
                 node.boot(setup);
                 LOG.log(System.Logger.Level.INFO, "Started {0} in {1} ms", node, millisSince(begin));
@@ -282,11 +310,28 @@ public final class RabbitMqNode implements AutoCloseable {
      *         standard error) or times out
      */
     public String rabbitmqctl(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of(script("rabbitmqctl").toString(), "-n", nodeName));
+        return run("rabbitmqctl", timeout, args);
+    }
+
+    /**
+     * Runs {@code rabbitmq-upgrade -n <node> args...} (e.g. {@code drain}, {@code revive}) with the
+     * node's environment and waits at most {@link #RABBITMQCTL_TIMEOUT} for it.
+     *
+     * @param args the command and its arguments
+     * @return what it printed on standard output
+     * @throws IllegalStateException when it exits with non-zero status or times out
+     */
+    public String rabbitmqUpgrade(String... args) {
+        return run("rabbitmq-upgrade", RABBITMQCTL_TIMEOUT, args);
+    }
+
+    /** Runs one of RabbitMQ's command-line tools against this node ({@code -n <node>}). */
+    private String run(String tool, Duration timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of(script(tool).toString(), "-n", nodeName));
         command.addAll(List.of(args));
         int call = ctlCalls.incrementAndGet();
-        Path out = directory.resolve("rabbitmqctl-" + call + ".out");
-        Path err = directory.resolve("rabbitmqctl-" + call + ".err");
+        Path out = directory.resolve(tool + "-" + call + ".out");
+        Path err = directory.resolve(tool + "-" + call + ".err");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()))
@@ -297,25 +342,25 @@ public final class RabbitMqNode implements AutoCloseable {
         try {
             Process process = builder.start();
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.log(System.Logger.Level.DEBUG, "rabbitmqctl {0} on {1}: {2} ms",
-                    String.join(" ", args), nodeName, millisSince(begin));
+            LOG.log(System.Logger.Level.DEBUG, "{0} {1} on {2}: {3} ms",
+                    tool, String.join(" ", args), nodeName, millisSince(begin));
             if (!finished) {
                 kill(process.toHandle());
-                throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " on " + nodeName
+                throw new IllegalStateException(tool + " " + String.join(" ", args) + " on " + nodeName
                         + " did not finish within " + timeout.toMillis() + " ms; stderr: " + read(err).strip());
             }
             String stdout = read(out);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " on " + nodeName
+                throw new IllegalStateException(tool + " " + String.join(" ", args) + " on " + nodeName
                         + " exited with " + process.exitValue() + ": " + read(err).strip()
                         + (stdout.isBlank() ? "" : " (stdout: " + stdout.strip() + ")"));
             }
             return stdout;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run rabbitmqctl " + String.join(" ", args), e);
+            throw new UncheckedIOException("Cannot run " + tool + " " + String.join(" ", args), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while running rabbitmqctl " + String.join(" ", args), e);
+            throw new IllegalStateException("Interrupted while running " + tool + " " + String.join(" ", args), e);
         } finally {
             deleteQuietly(out);
             deleteQuietly(err);
@@ -358,10 +403,19 @@ public final class RabbitMqNode implements AutoCloseable {
                 continue;
             }
             String[] columns = line.split("\t", 2);
-            Matcher provided = CONNECTION_NAME.matcher(columns.length > 1 ? columns[1] : "");
-            names.add(provided.find() ? provided.group(1).replaceAll("\\\\(.)", "$1") : columns[0].strip());
+            names.add(clientName(columns.length > 1 ? columns[1] : "", columns[0].strip()));
         }
         return names;
+    }
+
+    /**
+     * @param clientProperties a {@code client_properties} column of {@code list_connections}
+     * @param otherwise what to return when it has no {@code connection_name}
+     * @return the client-provided connection name in it, else {@code otherwise}
+     */
+    static String clientName(String clientProperties, String otherwise) {
+        Matcher provided = CONNECTION_NAME.matcher(clientProperties);
+        return provided.find() ? provided.group(1).replaceAll("\\\\(.)", "$1") : otherwise;
     }
 
     /** @return how many client connections are open */
@@ -456,7 +510,7 @@ public final class RabbitMqNode implements AutoCloseable {
         return "RabbitMqNode[" + nodeName + ", amqp " + LOOPBACK + ":" + port + ", " + directory + "]";
     }
 
-    private static RabbitMqNode create() {
+    private static RabbitMqNode create(String cookie) {
         int port = choosePort();
         String name = "tether-it-" + HexFormat.of().toHexDigits(RANDOM.nextInt()) + "@localhost";
         Path directory;
@@ -465,7 +519,7 @@ public final class RabbitMqNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a folder for a RabbitMQ node", e);
         }
-        RabbitMqNode node = new RabbitMqNode(directory, name, port);
+        RabbitMqNode node = new RabbitMqNode(directory, name, port, cookie);
         acquireEpmd();
         LIVE.add(node);
         return node;
@@ -496,6 +550,11 @@ public final class RabbitMqNode implements AutoCloseable {
             Files.writeString(directory.resolve("enabled_plugins"), "[" + String.join(",", setup.plugins()) + "].\n");
             if (setup.advanced() != null) {
                 Files.writeString(directory.resolve("advanced.config"), setup.advanced());
+            }
+            if (cookie != null) {
+                Path cookieFile = directory.resolve(".erlang.cookie");
+                Files.writeString(cookieFile, cookie);
+                Files.setPosixFilePermissions(cookieFile, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
             }
             Files.writeString(directory.resolve("rabbitmq-env.conf"), "# empty: /etc/rabbitmq/rabbitmq-env.conf is not read\n");
             Files.writeString(directory.resolve("rabbitmq.conf"), String.join("\n",

@@ -9,7 +9,9 @@ import java.time.Duration;
  * <p>After the {@code n}-th consecutive failed attempt (from 0) the next waits
  * {@code min(max, initial × multiplier^n)}, randomized by ±{@code jitter} and never above the cap.
  * The cap is {@code max}, or {@code refusedMax} when every address refused the TCP connection (a
- * refusal costs the broker nothing, so a broker that comes back is found quickly). Misconfiguration
+ * refusal costs the broker nothing, so a broker that comes back is found quickly), and also after a
+ * {@link FailureKind#RESOURCE_LOCKED} (an exclusive queue the broker frees at a moment of its own,
+ * found soon after). Misconfiguration
  * failures (authentication, virtual host, TLS trust) wait {@code max}, less the jitter. The first
  * attempt after an established connection dies starts at once.
  *

@@ -41,6 +41,15 @@ public enum FailureKind {
     TLS(true),
     /** A synchronous {@code Connected} listener threw; the connection was closed. */
     APPLICATION(false),
+    /**
+     * A synchronous {@code Connected} listener met {@code 405 RESOURCE_LOCKED}: it declared (or
+     * consumed from) an exclusive queue that the broker still holds for an earlier connection, one
+     * the broker has not yet found dead (after a client-side network cut, the broker frees the
+     * queue only when that connection misses its heartbeats). The connection was closed, as for
+     * {@link #APPLICATION}; retried every {@code backoff.refused-max} at most, so the topology is
+     * back soon after the broker lets go of the queue.
+     */
+    RESOURCE_LOCKED(false),
     /** Anything else. */
     UNKNOWN(false);
 

@@ -7,6 +7,9 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -14,7 +17,10 @@ import java.util.random.RandomGenerator;
  * each address is reached, its host resolved to all its IP addresses, shuffled too. So every IP
  * address of a name (a Kubernetes headless Service, a DNS round-robin) is tried within the
  * attempt, not always the first in DNS order, and a name is looked up only when the addresses
- * before it failed. Each configured address keeps an equal chance of being tried first.
+ * before it failed. Each configured address keeps an equal chance of being tried first, except
+ * that an address (or IP address) whose last try failed goes after those that did not fail, until
+ * it connects again: a node that accepts TCP but never answers, or one in maintenance, costs one
+ * {@code connection-timeout} (or one refusal) once, not in every later attempt.
  */
 final class AttemptTargets {
 
@@ -42,8 +48,13 @@ final class AttemptTargets {
     record Target(Address connect, Address reported) {
     }
 
+    /** More remembered failures than this (IP addresses churn behind a DNS name): forget them all. */
+    static final int MAX_REMEMBERED = 256;
+
     private final RandomGenerator random;
     private final HostResolver hosts;
+    /** {@code host:port} of every address and IP address whose last try failed. */
+    private final Set<String> failedLastTry = ConcurrentHashMap.newKeySet();
 
     AttemptTargets(RandomGenerator random, HostResolver hosts) {
         this.random = random;
@@ -58,6 +69,53 @@ final class AttemptTargets {
             copy.set(i, copy.set(j, copy.get(i)));
         }
         return copy;
+    }
+
+    /**
+     * The configured addresses in the order this attempt tries them: shuffled, then those whose
+     * last try failed moved to the back (keeping their shuffled order among themselves).
+     *
+     * @param addresses the configured (or resolver's) addresses
+     * @param defaultPort the port of an address that has none
+     * @return a new list
+     */
+    List<Address> ordered(List<Address> addresses, int defaultPort) {
+        return failedLast(shuffled(addresses), a -> withPort(a, defaultPort));
+    }
+
+    /** Remembers that {@code address} (configured, or an IP address as reported) failed its last try. */
+    void failed(Address address) {
+        if (failedLastTry.size() >= MAX_REMEMBERED) {
+            failedLastTry.clear();
+        }
+        failedLastTry.add(key(address));
+    }
+
+    /** Forgets the failure of {@code address}: it connected. */
+    void connected(Address address) {
+        failedLastTry.remove(key(address));
+    }
+
+    /** @return whether the last try of {@code address} failed */
+    boolean failedLastTime(Address address) {
+        return failedLastTry.contains(key(address));
+    }
+
+    private <T> List<T> failedLast(List<T> items, Function<T, Address> address) {
+        if (failedLastTry.isEmpty()) {
+            return items;
+        }
+        List<T> ordered = new ArrayList<>(items.size());
+        List<T> failed = new ArrayList<>();
+        for (T item : items) {
+            (failedLastTime(address.apply(item)) ? failed : ordered).add(item);
+        }
+        ordered.addAll(failed);
+        return ordered;
+    }
+
+    private static String key(Address address) {
+        return address.getHost() + ":" + address.getPort();
     }
 
     /**
@@ -87,7 +145,7 @@ final class AttemptTargets {
         for (InetAddress ip : shuffled(Arrays.asList(ips))) {
             targets.add(new Target(new ResolvedInetAddress(host, ip, port), new Address(ip.getHostAddress(), port)));
         }
-        return targets;
+        return failedLast(targets, Target::reported);
     }
 
     /** @return {@code address} as configured, with {@code defaultPort} when it has none */

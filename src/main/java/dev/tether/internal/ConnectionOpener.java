@@ -174,7 +174,7 @@ final class ConnectionOpener {
             return new Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used
         }
         List<AddressFailure> each = new ArrayList<>();
-        for (Address address : targets.shuffled(addresses)) {
+        for (Address address : targets.ordered(addresses, settings.tls() ? 5671 : 5672)) {
             if (cancelled.getAsBoolean()) {
                 break; // closing: the holder ignores this outcome; look no further names up
             }
@@ -195,19 +195,25 @@ final class ConnectionOpener {
             ips = targets.of(address, defaultPort);
         } catch (UnknownHostException | SecurityException e) {
             each.add(new AddressFailure(AttemptTargets.withPort(address, defaultPort), e, FailureKind.UNREACHABLE));
+            targets.failed(AttemptTargets.withPort(address, defaultPort));
             return null;
         }
         for (AttemptTargets.Target target : ips) {
             try {
                 // a resolver of the one resolved address: given a list of one, the client would resolve the name again
                 AddressResolver one = new ListAddressResolver(List.of(target.connect()));
-                return new Opened(factory.newConnection(null, one, settings.clientName()), target.reported());
+                Opened opened = new Opened(factory.newConnection(null, one, settings.clientName()), target.reported());
+                targets.connected(target.reported());
+                targets.connected(AttemptTargets.withPort(address, defaultPort));
+                return opened;
             } catch (Exception e) {
                 each.add(new AddressFailure(target.reported(), e, FailureClassifier.classify(e)));
+                targets.failed(target.reported());
             } finally {
                 inFlight.set(null);
             }
         }
+        targets.failed(AttemptTargets.withPort(address, defaultPort));
         return null;
     }
 

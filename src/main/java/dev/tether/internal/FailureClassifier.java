@@ -100,6 +100,23 @@ final class FailureClassifier {
         return generic == null ? FailureKind.UNKNOWN : generic;
     }
 
+    /**
+     * Whether a {@code Connected} listener's failure is a channel closed with {@code 405
+     * RESOURCE_LOCKED} (an exclusive queue held by another connection), anywhere in the cause chain.
+     *
+     * @param failure what the listener threw
+     * @return true for a 405 channel close
+     */
+    static boolean resourceLocked(Throwable failure) {
+        for (Throwable t : chain(failure)) {
+            if (t instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close
+                    && close.getReplyCode() == AMQP.RESOURCE_LOCKED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static List<Throwable> chain(Throwable failure) {
         List<Throwable> chain = new ArrayList<>();
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();

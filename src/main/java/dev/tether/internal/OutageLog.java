@@ -2,6 +2,7 @@ package dev.tether.internal;
 
 import com.rabbitmq.client.Address;
 import dev.tether.ConnectionEvent;
+import dev.tether.FailureKind;
 import java.lang.System.Logger.Level;
 
 /**
@@ -31,6 +32,9 @@ final class OutageLog {
         Level level = failure.kind().misconfiguration() ? Level.ERROR : Level.WARNING;
         String hint = failure.kind().misconfiguration()
                 ? " This is a configuration problem; retrying at the maximum delay."
+                : failure.kind() == FailureKind.RESOURCE_LOCKED
+                ? " An exclusive queue is still held by an earlier connection that the broker has not yet found"
+                        + " dead; it frees the queue once that connection misses its heartbeats."
                 : "";
         LOG.log(level, "Connection '" + name + "': " + failure.describe() + "; retrying in "
                 + failure.nextDelay().toMillis() + " ms (identical failures are logged at DEBUG)." + hint);

@@ -26,7 +26,7 @@ final class ReconnectPolicy {
      */
     Duration delayAfter(int failures, FailureKind kind, Backoff backoff) {
         double cap = backoff.max().toNanos();
-        if (kind == FailureKind.REFUSED) {
+        if (kind == FailureKind.REFUSED || kind == FailureKind.RESOURCE_LOCKED) {
             cap = Math.min(cap, backoff.refusedMax().toNanos());
         }
         double base = kind.misconfiguration()

@@ -194,7 +194,8 @@ final class Reconnector {
             connection.abort(1000);
             // Listeners that counted the Connected see it undone before the failure is reported.
             events.fire(new ConnectionEvent.Disconnected(name, clock.instant(), rejected, true));
-            onFailed(new ConnectionOpener.Failed(address, rejected, FailureKind.APPLICATION));
+            onFailed(new ConnectionOpener.Failed(address, rejected, FailureClassifier.resourceLocked(rejected)
+                    ? FailureKind.RESOURCE_LOCKED : FailureKind.APPLICATION));
             return;
         }
         delivering = Optional.empty();

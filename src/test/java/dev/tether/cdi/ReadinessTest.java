@@ -54,6 +54,7 @@ class ReadinessTest {
             JsonObject data = tether(health).getJsonObject("data");
             assertEquals("CONNECTED", data.getString("orders.state"));
             assertEquals("127.0.0.1:" + broker.port(), data.getString("orders.address"));
+            assertEquals("127.0.0.1:" + broker.port(), data.getString("orders.connected-to"));
             assertEquals("/", data.getString("orders.virtual-host"));
             assertEquals(0, data.getInt("orders.attempts"));
             assertFalse(data.getBoolean("orders.blocked"));
@@ -98,6 +99,34 @@ class ReadinessTest {
             assertTrue(data.getString("orders.last-failure").startsWith("AUTHENTICATION"), data.toString());
             assertTrue(data.getInt("orders.attempts") >= 1);
             assertFalse(json(health).contains(SECRET), json(health));
+        }
+    }
+
+    @Test
+    void duringAnOutageEachAddressTheLastAttemptTriedHasAnEntryWithWhyItFailed() throws Exception {
+        int first = closedPort();
+        int second = closedPort();
+        try (var config = TetherCdi.config(Map.of("tether.uri", "amqp://app:" + SECRET + "@127.0.0.1",
+                "tether.addresses", "127.0.0.1:" + first + ",127.0.0.1:" + second, "tether.x.client-name", "x"));
+                WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class, HealthRegistries.class).initialize()) {
+            Await.until("a failed attempt", Duration.ofSeconds(10), () -> container.select(ConnectionRegistry.class)
+                    .get().holder("x").status().lastFailure() != null);
+            SmallRyeHealth health = ready(container);
+            assertTrue(health.isDown());
+            JsonObject data = tether(health).getJsonObject("data");
+            for (int port : new int[] {first, second}) {
+                String entry = data.getString("x.last-failure.127.0.0.1:" + port);
+                assertTrue(entry.startsWith("REFUSED at 127.0.0.1:" + port + ": "), entry);
+            }
+            assertFalse(data.containsKey("x.connected-to"), data.toString());
+            assertFalse(json(health).contains(SECRET), json(health));
+            container.select(ConnectionRegistry.class).get().holder("x").close();
+        }
+    }
+
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort(); // nothing listens there once closed: connections are refused
         }
     }
 

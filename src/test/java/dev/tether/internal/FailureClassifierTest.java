@@ -23,6 +23,20 @@ import org.junit.jupiter.api.Test;
 class FailureClassifierTest {
 
     @Test
+    void a405ChannelCloseAnywhereInTheChainIsResourceLockedAndNothingElseIs() {
+        ShutdownSignalException locked = new ShutdownSignalException(false, false, new AMQP.Channel.Close.Builder()
+                .replyCode(405).replyText("RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'q' in vhost '/'")
+                .classId(50).methodId(10).build(), null);
+        assertTrue(FailureClassifier.resourceLocked(locked));
+        assertTrue(FailureClassifier.resourceLocked(new IOException(locked)), "as queueDeclare throws it");
+        assertTrue(FailureClassifier.resourceLocked(new IllegalStateException("declare", new IOException(locked))));
+        ShutdownSignalException notFound = new ShutdownSignalException(false, false, new AMQP.Channel.Close.Builder()
+                .replyCode(404).replyText("NOT_FOUND - no queue 'q'").classId(50).methodId(10).build(), null);
+        assertFalse(FailureClassifier.resourceLocked(new IOException(notFound)));
+        assertFalse(FailureClassifier.resourceLocked(new IllegalStateException("boom")));
+    }
+
+    @Test
     void transientNetworkFailures() {
         assertEquals(FailureKind.REFUSED, FailureClassifier.classify(new ConnectException("Connection refused")));
         assertEquals(FailureKind.TIMED_OUT, FailureClassifier.classify(new SocketTimeoutException("connect timed out")));

@@ -272,6 +272,38 @@ class HolderReconnectTest {
         scheduler.runDue();
     }
 
+    @Test
+    void aListenerMeetingALockedExclusiveQueueIsAResourceLockedFailureRetriedWithinRefusedMax(QpidBroker broker)
+            throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        com.rabbitmq.client.ShutdownSignalException locked = new com.rabbitmq.client.ShutdownSignalException(false, false,
+                new com.rabbitmq.client.AMQP.Channel.Close.Builder().replyCode(405)
+                        .replyText("RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'q' in vhost '/'")
+                        .classId(50).methodId(10).build(), null);
+        ConnectionHolder holder = Holders.manual(HolderAccessTest.settings(broker.uri()), scheduler,
+                new FixedRandom(0.5), null, events, event -> {
+                    if (event instanceof Connected && calls.incrementAndGet() <= 12) {
+                        throw new java.io.UncheckedIOException(new java.io.IOException(locked));
+                    }
+                });
+        holder.start();
+        scheduler.runDue();
+        for (int i = 1; i < 12; i++) {
+            scheduler.advanceToNext();
+        }
+
+        ConnectFailed last = events.last(ConnectFailed.class);
+        assertEquals(FailureKind.RESOURCE_LOCKED, last.kind(), last.toString());
+        assertTrue(last.describe().contains("RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'q'"),
+                last.describe());
+        assertEquals(Duration.ofMillis(850), last.nextDelay(),
+                "capped at backoff.refused-max (1 s, less the jitter), not backoff.max (30 s)");
+        scheduler.advanceToNext();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+        holder.close();
+        scheduler.runDue();
+    }
+
     private ConnectionHolder connectedHolder(String uri) {
         ConnectionHolder holder =
                 Holders.manual(HolderAccessTest.settings(uri), scheduler, new FixedRandom(0.5), null, events);

@@ -47,6 +47,15 @@ class ReconnectPolicyTest {
     }
 
     @Test
+    void aLockedExclusiveQueueIsRetriedAtRefusedMaxAtMostWhileOtherListenerFailuresGoOnToMax() {
+        ReconnectPolicy low = new ReconnectPolicy(new FixedRandom(0.0));
+        assertEquals(Duration.ofSeconds(1), low.delayAfter(12, FailureKind.RESOURCE_LOCKED, BACKOFF));
+        assertEquals(Duration.ofSeconds(30), low.delayAfter(12, FailureKind.APPLICATION, BACKOFF));
+        assertEquals(Duration.ofMillis(400), new ReconnectPolicy(new FixedRandom(0.5))
+                .delayAfter(3, FailureKind.RESOURCE_LOCKED, BACKOFF), "below the cap, the normal curve");
+    }
+
+    @Test
     void refusedConnectionsAreCappedAtRefusedMax() {
         ReconnectPolicy high = new ReconnectPolicy(new FixedRandom(0.999_999));
         ReconnectPolicy low = new ReconnectPolicy(new FixedRandom(0.0));

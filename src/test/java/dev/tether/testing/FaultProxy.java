@@ -92,6 +92,19 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
+     * Resets the client side of every open proxied connection and leaves the broker side open
+     * and silent (nothing is forwarded to it any more), as when a client's host or network dies
+     * without the broker seeing a FIN or RST: the client sees "Connection reset" at once, the
+     * broker keeps the old connection (and its exclusive queues) until its heartbeat timeout. The
+     * broker side is closed when the broker closes it, or by {@link #close()}.
+     */
+    public void cutClientSide() {
+        for (Link link : List.copyOf(links)) {
+            link.cutClientSide();
+        }
+    }
+
+    /**
      * Turns the silent partition on or off.
      *
      * <p>While on, new connections are accepted but nothing is forwarded (the client's bytes are
@@ -276,6 +289,8 @@ public final class FaultProxy implements AutoCloseable {
         final Duration delay;
         final CountDownLatch ended = new CountDownLatch(1);
         volatile boolean blackHoled;
+        /** Only the client's socket was reset: the broker's stays open until the broker closes it. */
+        volatile boolean clientCut;
         private Socket upstream; // guarded by this
         private boolean done; // guarded by this
 
@@ -317,10 +332,19 @@ public final class FaultProxy implements AutoCloseable {
                 });
                 pump(client.getInputStream(), up.getOutputStream());
             } catch (IOException e) {
-                end(true);
+                if (!clientCut) {
+                    end(true);
+                }
             } catch (InterruptedException e) {
                 end(true);
             }
+        }
+
+        /** Silences the link, resets the client's socket; the "-down" pump drains the broker's until it ends. */
+        void cutClientSide() {
+            clientCut = true;
+            blackHoled = true;
+            reset(client);
         }
 
         /** Copies until end of stream (then ends the link gracefully), dropping bytes while black-holed. */

@@ -136,6 +136,24 @@ class FaultProxyTest {
     }
 
     @Test
+    void cutClientSideResetsTheClientAndKeepsTheBrokerSideOpenUntilClose() throws Exception {
+        Connection open = factory().newConnection();
+        CompletableFuture<ShutdownSignalException> shutdown = new CompletableFuture<>();
+        open.addShutdownListener(shutdown::complete);
+
+        proxy.cutClientSide();
+
+        assertTrue(shutdown.get(2, TimeUnit.SECONDS).getCause() instanceof SocketException, "the client sees a reset");
+        assertEquals(1, proxy.openConnections(), "the broker side is still open");
+        try (Connection after = factory().newConnection()) {
+            assertTrue(after.isOpen(), "new connections are forwarded");
+        }
+        proxy.close();
+        assertEquals(0, proxy.openConnections());
+        ThreadLeaks.awaitNone("fault-proxy", Duration.ofMillis(500));
+    }
+
+    @Test
     void delayedHandshakeStillConnects() throws Exception {
         proxy.delayHandshake(Duration.ofMillis(300));
         ConnectionFactory patient = factory();

@@ -1,6 +1,7 @@
 package dev.tether.internal.health;
 
 import com.rabbitmq.client.Address;
+import dev.tether.AddressFailure;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
@@ -17,7 +18,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
  * asked for: no traffic reaches a pod that is not ready, so DOWN would never end). Reads the holders' cached status only,
  * so a probe does no I/O, never hangs and costs the broker nothing. Data per connection, under
  * {@code <name>.}: state, since, address and virtual host (never credentials), attempts in the
- * current outage, last failure (kind and message, the password masked), blocked. Never throws: a
+ * current outage, last failure (kind and message, the password masked), blocked; the node it is
+ * connected to ({@code connected-to}, while connected); and, for the last failed attempt, one
+ * {@code last-failure.<host:port>} entry per address that attempt tried, with why it failed (so
+ * during a cluster's rolling restart a probe shows every node's outcome). Never throws: a
  * failure of the check itself is DOWN with an {@code error}.
  *
  * <p>Not a discovered bean: {@link ReadinessRegistration} registers it, as a synthetic
@@ -63,6 +67,9 @@ public final class ReadinessCheck implements HealthCheck {
                 .withData(prefix + "virtual-host", holder.settings().virtualHost())
                 .withData(prefix + "attempts", status.attempts())
                 .withData(prefix + "blocked", status.blocked());
+        if (status.address() != null) {
+            response.withData(prefix + "connected-to", status.address().getHost() + ":" + status.address().getPort());
+        }
         if (status.blocked()) {
             response.withData(prefix + "blocked-reason", status.blockedReason());
         }
@@ -70,6 +77,11 @@ public final class ReadinessCheck implements HealthCheck {
         if (failure != null) {
             response.withData(prefix + "last-failure", mask(failure.describe(), holder.settings().password()))
                     .withData(prefix + "last-failure-at", failure.at().toString());
+            for (AddressFailure each : failure.each()) {
+                Address at = each.address();
+                response.withData(prefix + "last-failure." + at.getHost() + ":" + at.getPort(),
+                        mask(each.toString(), holder.settings().password()));
+            }
         }
     }
 

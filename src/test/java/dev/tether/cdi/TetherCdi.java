@@ -8,6 +8,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.inject.ConfigExtension;
 import java.util.Map;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.junit5.WeldInitiator;
 
@@ -37,9 +38,17 @@ final class TetherCdi {
      * @return the scope
      */
     static ConfigScope config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(properties, "test", 500))
-                .build();
+        return config(new PropertiesConfigSource(properties, "test", 500));
+    }
+
+    /**
+     * Makes {@code source} the application's MicroProfile Config until the returned scope closes.
+     *
+     * @param source the configuration
+     * @return the scope
+     */
+    static ConfigScope config(ConfigSource source) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withSources(source).build();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
         try {

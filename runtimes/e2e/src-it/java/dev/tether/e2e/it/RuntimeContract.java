@@ -51,13 +51,16 @@ abstract class RuntimeContract {
     private RabbitMqNode node;
     private AppServer server;
 
-    /** @return the runtime's short name, in client names and timings: {@code payara}, {@code wildfly} */
+    /**
+     * @return the runtime's short name, in client names and timings: {@code payara}, {@code wildfly},
+     *     {@code quarkus}, {@code helidon}
+     */
     abstract String runtime();
 
     /**
      * Starts the runtime with the application; returns once the application answers.
      *
-     * @param war the application
+     * @param war the application as a war (runtimes that run their own build of it ignore it)
      * @param work a fresh folder for the server's files
      * @param environment the application's configuration, as environment variables
      */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.ConnectionState;
 import dev.tether.internal.cdi.ConnectionRegistry;
 import dev.tether.testing.Await;
 import dev.tether.testing.FaultProxy;
@@ -13,10 +14,17 @@ import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.AsyncHealthCheckFactory;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.health.registry.HealthRegistries;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.Extension;
 import jakarta.json.JsonObject;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 
@@ -156,6 +164,52 @@ class ReadinessTest {
             SmallRyeHealth health = ready(container);
             assertTrue(health.getPayload().getJsonArray("checks").stream().map(JsonObject.class::cast)
                     .noneMatch(check -> check.getString("name").equals("tether")), json(health));
+        }
+    }
+
+    /**
+     * Quarkus registers the check at build time, from the build's configuration; the application
+     * may set {@code tether.health.enabled=false} only at run time. Simulated with a configuration
+     * that says nothing while the extension registers the beans and {@code false} from then on
+     * (when the registry starts): the registered check then reports UP, without data, whatever the
+     * connections do.
+     */
+    @Test
+    void healthEnabledFalseSetAfterTheCheckWasRegisteredMakesItUpAndSilent() {
+        try (QpidBroker broker = QpidBroker.start()) {
+            broker.stop(); // the connection can only be CONNECTING: a check that counted would be DOWN
+            Map<String, String> properties = new ConcurrentHashMap<>(Map.of("tether.uri", broker.uri()));
+            ConfigSource source = new ConfigSource() {
+                @Override
+                public Set<String> getPropertyNames() {
+                    return Set.copyOf(properties.keySet());
+                }
+
+                @Override
+                public String getValue(String name) {
+                    return properties.get(name);
+                }
+
+                @Override
+                public String getName() {
+                    return "changes at run time";
+                }
+            };
+            Weld weld = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class,
+                    HealthRegistries.class).addExtension(new Extension() {
+                        void validated(@Observes AfterDeploymentValidation done) {
+                            // the build compatible extension's @Synthesis ran before: "run time" from here
+                            properties.put("tether.health.enabled", "false");
+                        }
+                    });
+            try (var config = TetherCdi.config(source); WeldContainer container = weld.initialize()) {
+                assertEquals(ConnectionState.CONNECTING,
+                        container.select(ConnectionRegistry.class).get().holder("default").state());
+                SmallRyeHealth health = ready(container);
+                assertEquals("UP", health.getPayload().getString("status"), json(health));
+                JsonObject data = tether(health).getJsonObject("data");
+                assertEquals(Map.of("enabled", jakarta.json.JsonValue.FALSE), Map.copyOf(data), json(health));
+            }
         }
     }
 }

@@ -64,6 +64,15 @@ class SampleEndToEndIT {
 
     @Test
     @Order(2)
+    void aServletInjectsTheNamedConnectionItsKeysDeclare() {
+        Await.until("the audit connection", Duration.ofSeconds(15), () -> liberty.get("/audit").statusCode() == 200);
+        HttpResponse<String> audit = liberty.get("/audit");
+        assertEquals("audit connection open: tether-liberty-sample-audit", audit.body());
+        assertTrue(node.connectionNames().contains("tether-liberty-sample-audit"), node.connectionNames().toString());
+    }
+
+    @Test
+    @Order(3)
     void stopAppTurnsReadinessDownAndStartAppBringsItBackWithoutRestartingLiberty() {
         node.rabbitmqctl("stop_app");
         long stopped = System.nanoTime();
@@ -86,7 +95,7 @@ class SampleEndToEndIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void closeAllConnectionsIsRecoveredWithinOneSecond() {
         int connectedBefore = count(liberty.get("/api/status").body(), "\"type\":\"Connected\"");
         node.closeAllConnections("tether end-to-end test");

@@ -20,7 +20,6 @@ import dev.tether.internal.metrics.Recorders;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.control.RequestContextController;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -45,9 +44,18 @@ import org.eclipse.microprofile.config.Config;
  * The application's holders, one per connection name, with their proxies. At application start
  * it validates the configuration of every name used at an injection point or configured (invalid
  * configuration fails the deployment), warns about unknown {@code tether.*} keys, and creates the
- * holders (eager ones start connecting). At shutdown it closes them all and waits for them.
+ * holders (eager ones start connecting). At shutdown it closes them all and waits for them, after
+ * the application's {@code @ApplicationScoped} beans are destroyed, so that their {@code @PreDestroy}
+ * callbacks can still publish or cancel a consumer.
+ *
+ * <p>{@code @Singleton} (through {@link DiscoveredSingleton}), not {@code @ApplicationScoped}: the
+ * container destroys application-scoped beans in no defined order, and a registry among them could
+ * close the holders before an application bean's {@code @PreDestroy}. Weld and ArC destroy
+ * singletons after the application context, so the registry's own {@code @PreDestroy} closes the
+ * holders after every application-scoped bean's. (Not on {@code @Destroyed(ApplicationScoped.class)}:
+ * Weld SE fires it before it destroys the application context; see ShutdownOrderTest.)
  */
-@ApplicationScoped
+@DiscoveredSingleton
 public class ConnectionRegistry {
 
     private static final System.Logger LOG = System.getLogger("dev.tether");
@@ -64,6 +72,7 @@ public class ConnectionRegistry {
     private final Instance<MetricsCollector> collectors;
     private final Instance<Object> beans;
     private volatile Recorders recorders;
+    private volatile boolean healthEnabled = true;
 
     private record Managed(PersistentConnection holder, Connection proxy) {
     }
@@ -82,19 +91,6 @@ public class ConnectionRegistry {
         this.requestContexts = requestContexts;
         this.collectors = collectors;
         this.beans = beans;
-    }
-
-    /** For the container's client proxy only. */
-    protected ConnectionRegistry() {
-        this.config = null;
-        this.events = null;
-        this.resolvers = null;
-        this.credentials = null;
-        this.refreshServices = null;
-        this.injectedNames = null;
-        this.requestContexts = null;
-        this.collectors = null;
-        this.beans = null;
     }
 
     /**
@@ -116,6 +112,17 @@ public class ConnectionRegistry {
     /** @return every holder created so far */
     public List<PersistentConnection> holders() {
         return connections.values().stream().map(Managed::holder).toList();
+    }
+
+    /**
+     * Whether {@code tether.health.enabled} allows the readiness check, as configured at run time.
+     * On Quarkus the check is registered at build time, with the build's view of the
+     * configuration: it asks this at every call.
+     *
+     * @return false when {@code tether.health.enabled=false} at application start
+     */
+    public boolean healthEnabled() {
+        return healthEnabled;
     }
 
     /**
@@ -142,7 +149,7 @@ public class ConnectionRegistry {
         }
         Set<String> problems = new LinkedHashSet<>(); // names falling back to one bad global key report it once
         try {
-            config.healthEnabled();
+            healthEnabled = config.healthEnabled();
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }
@@ -162,10 +169,6 @@ public class ConnectionRegistry {
             throw new DeploymentException("Invalid Tether configuration: " + String.join("; ", problems));
         }
         names.forEach(this::managed);
-    }
-
-    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object stopping) {
-        closeAll();
     }
 
     @PreDestroy

@@ -26,7 +26,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
  *
  * <p>Not a discovered bean: {@link ReadinessRegistration} registers it, as a synthetic
  * {@code @Readiness} bean, only when MicroProfile Health is present and
- * {@code tether.health.enabled} is not {@code false}.
+ * {@code tether.health.enabled} is not {@code false}. Quarkus registers it at build time, from the
+ * build's configuration: when {@code tether.health.enabled=false} is set only at run time, the
+ * check stays registered but reports UP with {@code enabled=false} and nothing else, so Tether
+ * never makes readiness DOWN there either.
  */
 public final class ReadinessCheck implements HealthCheck {
 
@@ -42,6 +45,9 @@ public final class ReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
+            if (!registry.healthEnabled()) {
+                return HealthCheckResponse.named(NAME).up().withData("enabled", false).build();
+            }
             HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
             boolean up = true;
             List<PersistentConnection> holders = registry.holders().stream()

@@ -11,6 +11,9 @@ final class Queues {
     /** The {@code audit} connection's queue, on its own virtual host. */
     static final String AUDIT = "tether.e2e.audit";
 
+    /** Where {@link LastWords} publishes at shutdown, on the {@code default} connection. */
+    static final String LAST_WORDS = "tether.e2e.last-words";
+
     /** Connection name to queue. */
     static final Map<String, String> BY_CONNECTION = Map.of("default", DEFAULT, "audit", AUDIT);
 

@@ -28,6 +28,7 @@ public class Topology {
 
     void declareDefault(@Observes @Persistent Connected connected) throws IOException, TimeoutException {
         declare(connection, Queues.DEFAULT);
+        declare(connection, Queues.LAST_WORDS);
     }
 
     void declareAudit(@Observes @Persistent("audit") Connected connected) throws IOException, TimeoutException {

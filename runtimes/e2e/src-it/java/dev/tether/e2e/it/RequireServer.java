@@ -6,6 +6,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,11 +19,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RequireServer implements ExecutionCondition {
 
-    /** The system property naming the server's file or folder, which must exist. */
+    /** The system properties naming the server's files or folders, which must exist. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.TYPE)
     @interface Prepared {
-        String value();
+        String[] value();
     }
 
     static final String WAR_PROPERTY = "tether.e2e.war";
@@ -32,7 +34,9 @@ public final class RequireServer implements ExecutionCondition {
         if (prepared == null) {
             return ConditionEvaluationResult.enabled("no server to prepare");
         }
-        for (String property : new String[] {prepared.value(), WAR_PROPERTY}) {
+        List<String> properties = new ArrayList<>(List.of(prepared.value()));
+        properties.add(WAR_PROPERTY);
+        for (String property : properties) {
             String value = System.getProperty(property);
             if (value == null || !Files.exists(Path.of(value))) {
                 String why = "not prepared: -D" + property + "=" + value

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * order on one server start: it deploys with the broker down and turns ready when the broker
  * starts; messages make the round trip on the default and the named connection; readiness follows
  * {@code stop_app} / {@code start_app}; {@code close_all_connections} is recovered within 1 s; and a
- * clean shutdown leaves no broker connection. A subclass says how its runtime starts.
+ * clean shutdown leaves no broker connection, after the application's {@code @PreDestroy}
+ * published its last message. A subclass says how its runtime starts.
  *
  * <p>The default connection uses the broker's virtual host {@code /}; the named connection
  * {@code audit} has its own URI, on virtual host {@value #AUDIT_VHOST}. Each timing is printed as it
@@ -50,13 +51,16 @@ abstract class RuntimeContract {
     private RabbitMqNode node;
     private AppServer server;
 
-    /** @return the runtime's short name, in client names and timings: {@code payara}, {@code wildfly} */
+    /**
+     * @return the runtime's short name, in client names and timings: {@code payara}, {@code wildfly},
+     *     {@code quarkus}, {@code helidon}
+     */
     abstract String runtime();
 
     /**
      * Starts the runtime with the application; returns once the application answers.
      *
-     * @param war the application
+     * @param war the application as a war (runtimes that run their own build of it ignore it)
      * @param work a fresh folder for the server's files
      * @param environment the application's configuration, as environment variables
      */
@@ -89,6 +93,11 @@ abstract class RuntimeContract {
         Timings.record(runtime(), "start and deploy (broker down)", Timings.millisSince(begin));
     }
 
+    /** @return the shared broker */
+    RabbitMqNode node() {
+        return node;
+    }
+
     @AfterAll
     void stopTheServer() {
         try {
@@ -119,8 +128,9 @@ abstract class RuntimeContract {
         Timings.record(runtime(), "start_app after a start with the broker down -> ready 200",
                 Timings.millisSince(started));
         Reply up = ready();
+        String upBody = up.body().replaceAll("\\s", ""); // Quarkus indents its JSON
         for (String name : CONNECTIONS) {
-            assertTrue(up.body().contains("\"" + name + ".state\":\"CONNECTED\""), up.body());
+            assertTrue(upBody.contains("\"" + name + ".state\":\"CONNECTED\""), up.body());
         }
     }
 
@@ -213,6 +223,24 @@ abstract class RuntimeContract {
             assertTrue(closedCleanly(log, clientName(name)),
                     clientName(name) + " was not closed by the application before the JVM exited; broker log:\n"
                             + log + "\n" + server.logTail());
+        }
+        // The application's @PreDestroy published a last message (LastWords): the holders closed after it.
+        List<String> lastWords = drain("tether.e2e.last-words");
+        assertEquals(List.of("last words from " + clientName("default")), lastWords,
+                "the message LastWords published in its @PreDestroy\n" + server.logTail());
+    }
+
+    /** @return the texts of every message in the queue of virtual host {@code /}, taken off it */
+    private List<String> drain(String queue) {
+        try (com.rabbitmq.client.Connection connection = node.connectionFactory().newConnection("e2e-reader");
+                com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            List<String> texts = new java.util.ArrayList<>();
+            for (com.rabbitmq.client.GetResponse message; (message = channel.basicGet(queue, true)) != null; ) {
+                texts.add(new String(message.getBody(), StandardCharsets.UTF_8));
+            }
+            return texts;
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("cannot read " + queue + ": " + e, e);
         }
     }
 

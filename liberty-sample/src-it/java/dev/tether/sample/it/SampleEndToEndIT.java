@@ -110,7 +110,7 @@ class SampleEndToEndIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void tetherMetricsAreExportedThroughMicroProfileTelemetryWithoutThePassword() {
         // the console exporter writes every 10 s; the cuts above made a loss and its outage
         Await.until("Tether's metrics in messages.log", Duration.ofSeconds(30), () -> {

@@ -9,13 +9,11 @@ import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.SocketConfigurator;
 import com.rabbitmq.client.SocketConfigurators;
 import com.rabbitmq.client.impl.CredentialsProvider;
-import com.rabbitmq.client.impl.CredentialsRefreshService;
 import com.rabbitmq.client.impl.DefaultCredentialsProvider;
 import dev.tether.AddressFailure;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLSocket;
 
@@ -31,7 +28,8 @@ import javax.net.ssl.SSLSocket;
  * Makes one connection attempt: asks for the addresses, and tries them in the order
  * {@link AttemptTargets} gives (addresses shuffled, then every IP address of each host, shuffled)
  * until one connects. The RabbitMQ client's automatic recovery is off: the holder is the one
- * recovery mechanism.
+ * recovery mechanism. Owns the {@link TokenRefresh} that keeps expiring credentials fresh on the
+ * connections it opened, until {@link #close()}.
  */
 final class ConnectionOpener {
 
@@ -63,6 +61,11 @@ final class ConnectionOpener {
             this(address, cause, kind, List.of());
         }
 
+        /** As above, classified by {@link FailureClassifier#classify}. */
+        Failed(Address address, Throwable cause) {
+            this(address, cause, FailureClassifier.classify(cause));
+        }
+
         /** The most telling of {@code each} (not empty), with the others attached to its cause as suppressed. */
         static Failed of(List<AddressFailure> each) {
             AddressFailure kept = each.get(0);
@@ -90,33 +93,32 @@ final class ConnectionOpener {
     }
 
     private final AtomicReference<Socket> inFlight = new AtomicReference<>();
+    private final AddressResolver resolver;
+    private final CredentialsProvider credentials;
+    private final TokenRefresh tokenRefresh;
+    private final MetricsCollector collector;
     private final BooleanSupplier cancelled;
     private final AttemptTargets targets;
-    private final MetricsCollector collector;
 
     /**
+     * @param name the connection's name, for the token-refresh thread's
+     * @param sources where each attempt asks for its addresses and credentials; a {@code null} part
+     *     means the attempt's settings'
+     * @param collector the RabbitMQ client's {@link MetricsCollector} for every attempt's
+     *     connection, or {@code null} for none
      * @param random the shuffle's random source
      * @param cancelled whether the holder is closed: an attempt starting after that fails at once
+     * @param hosts resolves host names ({@code InetAddress::getAllByName}; tests map made-up names
+     *     to loopback IPs)
      */
-    ConnectionOpener(RandomGenerator random, BooleanSupplier cancelled) {
-        this(random, cancelled, InetAddress::getAllByName);
-    }
-
-    /** As above, resolving host names with {@code hosts} (tests map made-up names to loopback IPs). */
-    ConnectionOpener(RandomGenerator random, BooleanSupplier cancelled, AttemptTargets.HostResolver hosts) {
-        this(random, cancelled, hosts, null);
-    }
-
-    /**
-     * As above, giving every attempt's connection the application's metrics collector.
-     *
-     * @param collector the RabbitMQ client's {@link MetricsCollector}, or {@code null} for none
-     */
-    ConnectionOpener(RandomGenerator random, BooleanSupplier cancelled, AttemptTargets.HostResolver hosts,
-            MetricsCollector collector) {
+    ConnectionOpener(String name, Sources sources, MetricsCollector collector, RandomGenerator random,
+            BooleanSupplier cancelled, AttemptTargets.HostResolver hosts) {
+        this.resolver = sources.addresses();
+        this.credentials = sources.credentials();
+        this.tokenRefresh = new TokenRefresh(name, sources.refresh());
+        this.collector = collector;
         this.cancelled = cancelled;
         this.targets = new AttemptTargets(random, hosts);
-        this.collector = collector;
     }
 
     /** Closes the socket of the attempt in progress, if any, so that it fails at once (on close). */
@@ -131,33 +133,32 @@ final class ConnectionOpener {
         }
     }
 
-    /** As below, with the settings' user name and password. */
-    Outcome open(ConnectionSettings settings, AddressResolver resolver) {
-        return open(settings, resolver, new DefaultCredentialsProvider(settings.username(), settings.password()),
-                () -> null);
+    /** Stops the token-refresh thread, if one was started: when the holder has finished closing. */
+    void close() {
+        tokenRefresh.close();
     }
 
     /**
      * Tries to connect; blocks on each host's name lookup and up to {@code connection-timeout} per
-     * IP address.
+     * IP address. Asks the sources once for the addresses and the user name and password, falling
+     * back to those of {@code settings}.
      *
      * @param settings the settings of this attempt
-     * @param resolver the addresses' source, asked once
-     * @param credentials the user name and password's source, asked once
-     * @param refresh the refresh service for credentials that expire
      * @return the outcome; never throws
      */
-    Outcome open(ConnectionSettings settings, AddressResolver resolver, CredentialsProvider credentials,
-            Supplier<CredentialsRefreshService> refresh) {
-        AttemptCredentials.Read read = AttemptCredentials.read(credentials);
+    Outcome open(ConnectionSettings settings) {
+        AddressResolver addressSource = resolver != null ? resolver : new ListAddressResolver(settings.addresses());
+        CredentialsProvider userSource = credentials != null ? credentials
+                : new DefaultCredentialsProvider(settings.username(), settings.password());
+        AttemptCredentials.Read read = AttemptCredentials.read(userSource);
         if (read instanceof AttemptCredentials.Unusable unusable) {
             return new Failed(null, unusable.cause(), unusable.kind());
         }
         List<Address> addresses;
         try {
-            addresses = resolver.getAddresses();
+            addresses = addressSource.getAddresses();
         } catch (Exception e) {
-            return new Failed(null, e, FailureClassifier.classify(e));
+            return new Failed(null, e);
         }
         if (addresses == null || addresses.isEmpty()) {
             return new Failed(null, new UnknownHostException("the address resolver returned no address"),
@@ -168,7 +169,7 @@ final class ConnectionOpener {
             AttemptCredentials.Usable usable = (AttemptCredentials.Usable) read;
             factory = factory(settings, usable.credentials());
             if (usable.expiring()) {
-                factory.setCredentialsRefreshService(refresh.get());
+                factory.setCredentialsRefreshService(tokenRefresh.get());
             }
         } catch (GeneralSecurityException | IOException e) {
             return new Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used

@@ -117,6 +117,16 @@ final class FailureClassifier {
         return false;
     }
 
+    /**
+     * Classifies a {@code Connected} listener's failure.
+     *
+     * @param failure what the listener threw
+     * @return {@link FailureKind#RESOURCE_LOCKED} when {@link #resourceLocked}, else {@link FailureKind#APPLICATION}
+     */
+    static FailureKind ofListener(Throwable failure) {
+        return resourceLocked(failure) ? FailureKind.RESOURCE_LOCKED : FailureKind.APPLICATION;
+    }
+
     private static List<Throwable> chain(Throwable failure) {
         List<Throwable> chain = new ArrayList<>();
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();

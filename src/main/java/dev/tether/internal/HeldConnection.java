@@ -1,38 +1,66 @@
 package dev.tether.internal;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
- * One connection a holder opened: its published form, when it was established, and its loss,
+ * One connection a holder opened: its address, its published form, when it was established, and its loss,
  * reported once however many notices arrive (the client's shutdown listener, the
  * closure-signalling channel, a caller that found it closed).
  */
 final class HeldConnection {
 
     final Connection connection;
+    final Address address;
     final Optional<Connection> published;
     final Instant since;
     private final HolderState state;
     private final BiConsumer<HeldConnection, ShutdownSignalException> onLoss;
+    private final Channel signal;
     private final AtomicBoolean lossReported = new AtomicBoolean();
 
-    /**
-     * @param onLoss called once, on the noticing thread, with this connection and why it closed
-     */
-    HeldConnection(Connection connection, Instant since, HolderState state,
-            BiConsumer<HeldConnection, ShutdownSignalException> onLoss) {
+    private HeldConnection(Connection connection, Address address, Instant since, HolderState state,
+            BiConsumer<HeldConnection, ShutdownSignalException> onLoss, Channel signal) {
         this.connection = connection;
+        this.address = address;
         this.published = Optional.of(connection);
         this.since = since;
         this.state = state;
         this.onLoss = onLoss;
+        this.signal = signal;
+    }
+
+    /**
+     * Wires a connection just opened: opens its closure-signalling channel (see
+     * {@link #openClosureSignal}), then, unless the broker closed it at once (a channel limit of
+     * 0), adds the client's shutdown listener (its loss) and blocked listener.
+     *
+     * @param address the address it is connected to, as reported
+     * @param clock when it was established
+     * @param onLoss called once, on the noticing thread, with this connection and why it closed
+     * @param onBlocked called on the client's thread with this connection and the broker's reason,
+     *     or {@code null} when unblocked
+     * @return the held connection, not yet trusted unasked (see {@link #watchForClosure}); or
+     *     {@code null} when the connection is closed already
+     */
+    static HeldConnection watch(Connection connection, Address address, InstantSource clock, HolderState state,
+            BiConsumer<HeldConnection, ShutdownSignalException> onLoss, BiConsumer<HeldConnection, String> onBlocked) {
+        Channel signal = openClosureSignal(connection);
+        if (!connection.isOpen()) {
+            return null;
+        }
+        HeldConnection held = new HeldConnection(connection, address, clock.instant(), state, onLoss, signal);
+        connection.addShutdownListener(held::lost);
+        connection.addBlockedListener(reason -> onBlocked.accept(held, reason), () -> onBlocked.accept(held, null));
+        return held;
     }
 
     /**
@@ -67,7 +95,7 @@ final class HeldConnection {
      *
      * @return the channel, or {@code null} when none could be opened
      */
-    static Channel openClosureSignal(Connection connection) {
+    private static Channel openClosureSignal(Connection connection) {
         try {
             return connection.createChannel();
         } catch (IOException | RuntimeException noChannel) {
@@ -75,12 +103,8 @@ final class HeldConnection {
         }
     }
 
-    /**
-     * Trusts this connection unasked while {@code signal} is open (see {@link #openClosureSignal}).
-     *
-     * @param signal the closure-signalling channel, or {@code null} for none
-     */
-    void watchForClosure(Channel signal) {
+    /** Trusts this connection unasked while its closure-signalling channel is open (see {@link #openClosureSignal}). */
+    void watchForClosure() {
         if (signal == null) {
             return;
         }

@@ -1,14 +1,9 @@
 package dev.tether.internal;
 
 import com.rabbitmq.client.Address;
-import com.rabbitmq.client.AddressResolver;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ListAddressResolver;
 import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.ShutdownSignalException;
-import com.rabbitmq.client.impl.CredentialsProvider;
-import com.rabbitmq.client.impl.DefaultCredentialsProvider;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
@@ -35,9 +30,6 @@ final class Reconnector {
     private static final System.Logger LOG = System.getLogger(Reconnector.class.getName());
 
     private final HolderState state;
-    private final AddressResolver resolver;
-    private final CredentialsProvider credentials;
-    private final TokenRefresh tokenRefresh;
     private final EventDispatcher events;
     private final InstantSource clock;
     private final Scheduler scheduler;
@@ -49,7 +41,6 @@ final class Reconnector {
 
     // confined to the scheduler
     private HeldConnection live;
-    private Address liveAddress;
     private Scheduler.Task pendingAttempt;
     private int attempt;
     private int failures;
@@ -59,28 +50,17 @@ final class Reconnector {
     /** The connection most recently opened, for callers that notice its closure first (any thread). */
     private volatile HeldConnection latest;
 
-    /**
-     * @param sources where each attempt asks for its addresses and credentials; either {@code null}
-     *     means the current settings'
-     */
-    Reconnector(HolderState state, Sources sources, EventDispatcher events, InstantSource clock,
-            Scheduler scheduler, RandomGenerator random) {
-        this(state, sources, events, clock, scheduler, random, null);
-    }
-
-    /** As above; every attempt's connection reports to {@code collector} (the client's, or {@code null}). */
+    /** {@code sources} and {@code collector} (the client's, or {@code null}): see {@link ConnectionOpener}. */
     Reconnector(HolderState state, Sources sources, EventDispatcher events, InstantSource clock,
             Scheduler scheduler, RandomGenerator random, MetricsCollector collector) {
         this.state = state;
-        this.resolver = sources.addresses();
-        this.credentials = sources.credentials();
-        this.tokenRefresh = new TokenRefresh(state.name(), sources.refresh());
         this.events = events;
         this.clock = clock;
         this.scheduler = new GuardedScheduler(scheduler, this::survive);
         this.policy = new ReconnectPolicy(random);
-        this.opener = new ConnectionOpener(random, state::isClosed, InetAddress::getAllByName, collector);
         this.name = state.name();
+        this.opener = new ConnectionOpener(name, sources, collector, random, state::isClosed,
+                InetAddress::getAllByName);
         this.log = new OutageLog(name);
         this.downSince = clock.instant();
     }
@@ -154,10 +134,7 @@ final class Reconnector {
         attempt++;
         ConnectionSettings settings = state.settings();
         events.fire(new ConnectionEvent.Connecting(name, clock.instant(), attempt));
-        AddressResolver addresses = resolver != null ? resolver : new ListAddressResolver(settings.addresses());
-        CredentialsProvider user = credentials != null ? credentials
-                : new DefaultCredentialsProvider(settings.username(), settings.password());
-        ConnectionOpener.Outcome outcome = opener.open(settings, addresses, user, tokenRefresh);
+        ConnectionOpener.Outcome outcome = opener.open(settings);
         if (outcome instanceof ConnectionOpener.Opened opened) {
             onOpened(opened.connection(), opened.address());
         } else {
@@ -170,18 +147,14 @@ final class Reconnector {
             closeQuietly(connection);
             return;
         }
-        Channel sentinel = HeldConnection.openClosureSignal(connection);
-        if (!connection.isOpen()) { // the broker closed it at once, e.g. a channel limit of 0
-            ShutdownSignalException cause = connection.getCloseReason();
-            onFailed(new ConnectionOpener.Failed(address, cause, FailureClassifier.classify(cause)));
+        HeldConnection held = HeldConnection.watch(connection, address, clock, state,
+                (lost, cause) -> submit(() -> onLost(lost, cause)),
+                (blocked, reason) -> submit(() -> onBlocked(blocked, reason)));
+        if (held == null) { // the broker closed it at once, e.g. a channel limit of 0
+            onFailed(new ConnectionOpener.Failed(address, connection.getCloseReason()));
             return;
         }
-        HeldConnection held = new HeldConnection(connection, clock.instant(), state,
-                (lost, cause) -> submit(() -> onLost(lost, cause)));
         latest = held;
-        connection.addShutdownListener(held::lost);
-        connection.addBlockedListener(reason -> submit(() -> onBlocked(held, reason)),
-                () -> submit(() -> onBlocked(held, null)));
         Instant now = clock.instant();
         ConnectionEvent.Connected event = new ConnectionEvent.Connected(name, now, connection, address, attempt,
                 Duration.between(downSince, now));
@@ -194,14 +167,12 @@ final class Reconnector {
             connection.abort(1000);
             // Listeners that counted the Connected see it undone before the failure is reported.
             events.fire(new ConnectionEvent.Disconnected(name, clock.instant(), rejected, true));
-            onFailed(new ConnectionOpener.Failed(address, rejected, FailureClassifier.resourceLocked(rejected)
-                    ? FailureKind.RESOURCE_LOCKED : FailureKind.APPLICATION));
+            onFailed(new ConnectionOpener.Failed(address, rejected, FailureClassifier.ofListener(rejected)));
             return;
         }
         delivering = Optional.empty();
         live = held;
-        liveAddress = address;
-        held.watchForClosure(sentinel);
+        held.watchForClosure();
         log.connected(event, failures);
         attempt = 0;
         failures = 0;
@@ -234,10 +205,9 @@ final class Reconnector {
     }
 
     private void disconnected(Throwable cause, boolean applicationInitiated) {
-        Address address = liveAddress;
+        Address address = live.address;
         state.withdraw(state.current());
         live = null;
-        liveAddress = null;
         downSince = clock.instant();
         attempt = 0;
         failures = 0;
@@ -274,7 +244,7 @@ final class Reconnector {
             }
             events.fire(new ConnectionEvent.Closed(name, clock.instant()));
         } finally {
-            tokenRefresh.close();
+            opener.close();
             scheduler.shutdown();
             closeFinished.complete(null);
         }

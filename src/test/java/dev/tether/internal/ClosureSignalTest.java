@@ -35,7 +35,7 @@ class ClosureSignalTest {
     private void connect(QpidBroker broker) {
         state = new HolderState(HolderAccessTest.settings(broker.uri()), scheduler.instant());
         reconnector = new Reconnector(state, new Sources(null, null), new EventDispatcher(List.of(events)), scheduler, scheduler,
-                new FixedRandom(0.5));
+                new FixedRandom(0.5), null);
         reconnector.start();
         scheduler.runDue();
         assertEquals(ConnectionState.CONNECTED, state.status().state(), () -> "events: " + events.names());

@@ -46,7 +46,8 @@ class ConnectionOpenerTest {
 
     private static ConnectionOpener.Outcome open(RandomGenerator random, Map<String, List<String>> names,
             ConnectionSettings settings, AddressResolver resolver) {
-        return new ConnectionOpener(random, () -> false, new TestHosts(names)).open(settings, resolver);
+        return new ConnectionOpener("test", new Sources(resolver, null, null), null, random, () -> false, new TestHosts(names))
+                .open(settings);
     }
 
     private static ConnectionOpener.Opened opened(ConnectionOpener.Outcome outcome) throws Exception {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Address;
-import com.rabbitmq.client.ListAddressResolver;
 import dev.tether.AddressFailure;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
@@ -78,17 +77,18 @@ class FailedAddressesLastTest {
                     .addresses("127.0.0.1:" + port + ",127.0.0.1:" + silent.getLocalPort())
                     .connectionTimeout(Duration.ofSeconds(2)).build();
             // Fisher-Yates on [broker, silent]: swapping position 1 with 0 puts the silent one first, every time
-            ConnectionOpener opener = new ConnectionOpener(new ScriptedRandom(0, 0, 0), () -> false, new TestHosts(Map.of()));
+            ConnectionOpener opener = new ConnectionOpener("test", new Sources(null, null, null), null,
+                    new ScriptedRandom(0, 0, 0), () -> false, new TestHosts(Map.of()));
 
             ConnectionOpener.Opened first = assertInstanceOf(ConnectionOpener.Opened.class,
-                    opener.open(settings, new ListAddressResolver(settings.addresses())));
+                    opener.open(settings));
             first.connection().close();
             assertEquals(port, first.address().getPort(), "moved on to the broker within the attempt");
 
             for (int attempt = 2; attempt <= 3; attempt++) {
                 long begin = System.nanoTime();
                 ConnectionOpener.Opened next = assertInstanceOf(ConnectionOpener.Opened.class,
-                        opener.open(settings, new ListAddressResolver(settings.addresses())));
+                        opener.open(settings));
                 long millis = Duration.ofNanos(System.nanoTime() - begin).toMillis();
                 next.connection().close();
                 assertEquals(port, next.address().getPort());
@@ -104,8 +104,8 @@ class FailedAddressesLastTest {
             ConnectionSettings settings = ConnectionSettings.builder().uri("amqp://guest:guest@127.0.0.1")
                     .addresses("127.0.0.1:" + silent.getLocalPort()).connectionTimeout(Duration.ofMillis(300)).build();
             ConnectionOpener.Failed failed = assertInstanceOf(ConnectionOpener.Failed.class,
-                    new ConnectionOpener(new FixedRandom(0.5), () -> false, new TestHosts(Map.of()))
-                            .open(settings, new ListAddressResolver(settings.addresses())));
+                    new ConnectionOpener("test", new Sources(null, null, null), null, new FixedRandom(0.5), () -> false,
+                            new TestHosts(Map.of())).open(settings));
             AddressFailure only = failed.each().get(0);
             assertEquals(new Address("127.0.0.1", silent.getLocalPort()), only.address());
             assertEquals(FailureKind.TIMED_OUT, only.kind(), only.toString());

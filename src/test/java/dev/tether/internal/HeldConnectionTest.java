@@ -26,8 +26,8 @@ class HeldConnectionTest {
     void aConnectionThatStartsClosingBeforeItIsPublishedIsNeverTrustedUnasked(QpidBroker broker) throws Exception {
         HolderState state = new HolderState(ConnectionSettings.builder().uri(broker.uri()).build(), Instant.EPOCH);
         Connection connection = open(broker);
-        HeldConnection held = new HeldConnection(connection, Instant.EPOCH, state, (lost, cause) -> reported.add(lost));
-        held.watchForClosure(HeldConnection.openClosureSignal(connection));
+        HeldConnection held = watch(connection, state);
+        held.watchForClosure();
         assertTrue(state.isWatched(held.published));
 
         connection.close(); // between the holder's isOpen() check and its publication
@@ -41,9 +41,8 @@ class HeldConnectionTest {
     void everyNoticeOfOneLossGivesOneReportAndANoticeWhileOpenGivesNone(QpidBroker broker) throws Exception {
         HolderState state = new HolderState(ConnectionSettings.builder().uri(broker.uri()).build(), Instant.EPOCH);
         Connection connection = open(broker);
-        HeldConnection held = new HeldConnection(connection, Instant.EPOCH, state, (lost, cause) -> reported.add(lost));
-        connection.addShutdownListener(held::lost);
-        held.watchForClosure(HeldConnection.openClosureSignal(connection));
+        HeldConnection held = watch(connection, state); // with the client's shutdown listener
+        held.watchForClosure();
         state.publish(held.published);
 
         held.lost(null); // notifyListeners() on an open connection
@@ -54,6 +53,13 @@ class HeldConnectionTest {
         held.lost(connection.getCloseReason()); // and a caller too
         assertEquals(List.of(held), reported);
         assertTrue(state.current().isEmpty());
+    }
+
+    private HeldConnection watch(Connection connection, HolderState state) {
+        HeldConnection held = HeldConnection.watch(connection, null, () -> Instant.EPOCH, state,
+                (lost, cause) -> reported.add(lost), (blocked, reason) -> { });
+        assertNotNull(held, "open");
+        return held;
     }
 
     private static Connection open(QpidBroker broker) throws Exception {

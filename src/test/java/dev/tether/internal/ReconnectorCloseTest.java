@@ -59,6 +59,6 @@ class ReconnectorCloseTest {
 
     private Reconnector reconnector(HolderState state) {
         return new Reconnector(state, new Sources(null, null), new EventDispatcher(List.of(events)), scheduler, scheduler,
-                new FixedRandom(0.5));
+                new FixedRandom(0.5), null);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Address;
-import com.rabbitmq.client.ListAddressResolver;
 import dev.tether.AddressFailure;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
@@ -44,8 +43,8 @@ class SeveralIpsTlsTest {
                     .trustStore(pki.caTrust().toString(), pki.password()).verifyHostname(verifyHostname)
                     .connectionTimeout(Duration.ofSeconds(5)).build();
             TestHosts hosts = new TestHosts(Map.of(TestPki.MADE_UP_NAME, List.of("127.0.0.2", "127.0.0.3", "127.0.0.1")));
-            ConnectionOpener.Outcome outcome = new ConnectionOpener(new FixedRandom(0.5), () -> false, hosts)
-                    .open(settings, new ListAddressResolver(settings.addresses()));
+            ConnectionOpener.Outcome outcome = new ConnectionOpener("test", new Sources(null, null, null), null,
+                    new FixedRandom(0.5), () -> false, hosts).open(settings);
             if (outcome instanceof ConnectionOpener.Opened opened) {
                 assertTrue(opened.connection().isOpen());
                 assertEquals(new Address("127.0.0.1", broker.port()), opened.address());

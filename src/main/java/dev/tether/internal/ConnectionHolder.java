@@ -42,11 +42,6 @@ public final class ConnectionHolder implements PersistentConnection {
     private final Recorder recorder;
 
     ConnectionHolder(ConnectionSettings settings, Sources sources, List<ConnectionListener> listeners,
-            InstantSource clock, Scheduler scheduler, RandomGenerator random) {
-        this(settings, sources, listeners, Instrumentation.NONE, clock, scheduler, random);
-    }
-
-    ConnectionHolder(ConnectionSettings settings, Sources sources, List<ConnectionListener> listeners,
             Instrumentation instrumentation, InstantSource clock, Scheduler scheduler, RandomGenerator random) {
         this.clock = clock;
         this.state = new HolderState(Objects.requireNonNull(settings, "settings"), clock.instant());
@@ -65,20 +60,7 @@ public final class ConnectionHolder implements PersistentConnection {
      * @param settings the settings
      * @param sources what every attempt asks instead of the settings: addresses, credentials
      * @param listeners the event listeners
-     * @return the holder
-     */
-    public static ConnectionHolder create(ConnectionSettings settings, Sources sources,
-            List<ConnectionListener> listeners) {
-        return create(settings, sources, listeners, Instrumentation.NONE);
-    }
-
-    /**
-     * As above, with metrics.
-     *
-     * @param settings the settings
-     * @param sources what every attempt asks instead of the settings: addresses, credentials
-     * @param listeners the event listeners
-     * @param instrumentation the client's metrics collector and Tether's recorders
+     * @param instrumentation the client's metrics collector and Tether's recorders ({@link Instrumentation#NONE} for none)
      * @return the holder
      */
     public static ConnectionHolder create(ConnectionSettings settings, Sources sources,

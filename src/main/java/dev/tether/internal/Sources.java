@@ -14,9 +14,4 @@ import com.rabbitmq.client.impl.CredentialsRefreshService;
  *     {@code null} for the client's default
  */
 public record Sources(AddressResolver addresses, CredentialsProvider credentials, CredentialsRefreshService refresh) {
-
-    /** Addresses and credentials, with the default refresh service. */
-    public Sources(AddressResolver addresses, CredentialsProvider credentials) {
-        this(addresses, credentials, null);
-    }
 }

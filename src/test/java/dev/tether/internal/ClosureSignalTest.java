@@ -34,7 +34,7 @@ class ClosureSignalTest {
 
     private void connect(QpidBroker broker) {
         state = new HolderState(HolderAccessTest.settings(broker.uri()), scheduler.instant());
-        reconnector = new Reconnector(state, new Sources(null, null), new EventDispatcher(List.of(events)), scheduler, scheduler,
+        reconnector = new Reconnector(state, new Sources(null, null, null), new EventDispatcher(List.of(events)), scheduler, scheduler,
                 new FixedRandom(0.5), null);
         reconnector.start();
         scheduler.runDue();

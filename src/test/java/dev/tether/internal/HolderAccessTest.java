@@ -85,7 +85,7 @@ class HolderAccessTest {
         java.util.concurrent.atomic.AtomicReference<ConnectionHolder> self = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Throwable> thrown = new CompletableFuture<>();
         ConnectionSettings lazy = ConnectionSettings.builder().uri(broker.uri()).eager(false).build();
-        ConnectionHolder holder = new ConnectionHolder(lazy, new Sources(null, null), List.of(event -> {
+        ConnectionHolder holder = new ConnectionHolder(lazy, new Sources(null, null, null), List.of(event -> {
             if (event instanceof ConnectionEvent.Connecting) {
                 try {
                     self.get().await(Duration.ofSeconds(1));
@@ -94,7 +94,7 @@ class HolderAccessTest {
                     thrown.complete(e);
                 }
             }
-        }), java.time.Clock.systemUTC(), new ExecutorScheduler("tether-listener-await"),
+        }), Instrumentation.NONE, java.time.Clock.systemUTC(), new ExecutorScheduler("tether-listener-await"),
                 java.util.random.RandomGenerator.getDefault());
         self.set(holder);
         holder.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -109,11 +109,11 @@ class HolderAccessTest {
         AtomicReference<ConnectionHolder> self = new AtomicReference<>();
         CompletableFuture<Connection> next = new CompletableFuture<>();
         ConnectionSettings settings = ConnectionSettings.builder().uri(broker.uri()).build();
-        ConnectionHolder holder = new ConnectionHolder(settings, new Sources(null, null), List.of(event -> {
+        ConnectionHolder holder = new ConnectionHolder(settings, new Sources(null, null, null), List.of(event -> {
             if (event instanceof ConnectionEvent.Disconnected) {
                 self.get().connected().thenAcceptAsync(next::complete); // on the holder's own thread
             }
-        }), java.time.Clock.systemUTC(), new ExecutorScheduler("tether-listener-connected"),
+        }), Instrumentation.NONE, java.time.Clock.systemUTC(), new ExecutorScheduler("tether-listener-connected"),
                 java.util.random.RandomGenerator.getDefault());
         self.set(holder);
         holder.start();

@@ -64,7 +64,7 @@ class HolderCredentialsTest {
     private void start(QpidBroker broker) {
         // the settings' own password is wrong too: only the provider's can connect
         ConnectionSettings settings = ConnectionSettings.builder().uri(broker.uri()).password("not-this-one").build();
-        holder = Holders.withSources(settings, scheduler, new FixedRandom(0.5), new Sources(null, credentials), events);
+        holder = Holders.withSources(settings, scheduler, new FixedRandom(0.5), new Sources(null, credentials, null), events);
         holder.start();
         scheduler.runDue();
     }

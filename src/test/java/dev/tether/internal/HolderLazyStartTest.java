@@ -66,11 +66,12 @@ class HolderLazyStartTest {
     @Test
     void createStartsAnEagerHolderAtOnceAndLeavesALazyOneIdle(QpidBroker broker) throws Exception {
         Recorder eagerEvents = new Recorder();
-        ConnectionHolder eager = ConnectionHolder.create(HolderAccessTest.settings(broker.uri()), new Sources(null, null),
-                List.of(eagerEvents));
+        ConnectionHolder eager = ConnectionHolder.create(HolderAccessTest.settings(broker.uri()), new Sources(null, null, null),
+                List.of(eagerEvents), Instrumentation.NONE);
         eagerEvents.await(ConnectionEvent.Connected.class, 1, java.time.Duration.ofSeconds(10));
         ConnectionHolder lazy = ConnectionHolder.create(
-                HolderAccessTest.settings(broker.uri()).toBuilder().eager(false).build(), new Sources(null, null), List.of(events));
+                HolderAccessTest.settings(broker.uri()).toBuilder().eager(false).build(), new Sources(null, null, null), List.of(events),
+                Instrumentation.NONE);
         assertEquals(ConnectionState.IDLE, lazy.state());
         assertTrue(events.names().isEmpty(), events.names().toString());
         eager.close().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);

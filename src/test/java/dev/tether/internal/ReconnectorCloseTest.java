@@ -58,7 +58,7 @@ class ReconnectorCloseTest {
     }
 
     private Reconnector reconnector(HolderState state) {
-        return new Reconnector(state, new Sources(null, null), new EventDispatcher(List.of(events)), scheduler, scheduler,
+        return new Reconnector(state, new Sources(null, null, null), new EventDispatcher(List.of(events)), scheduler, scheduler,
                 new FixedRandom(0.5), null);
     }
 }

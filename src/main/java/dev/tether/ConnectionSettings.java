@@ -154,8 +154,8 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
     public static final class Builder {
         private final String name;
         private List<Address> addresses = List.of(new Address("localhost", AMQP_PORT));
-        private String username = "guest";
-        private String password = "guest";
+        private String username = AmqpUri.DEFAULT_CREDENTIAL;
+        private String password = AmqpUri.DEFAULT_CREDENTIAL;
         private String virtualHost = "/";
         private boolean tls;
         private boolean verifyHostname = true;
@@ -190,8 +190,8 @@ public record ConnectionSettings(String name, List<Address> addresses, String us
         public Builder uri(String uri) {
             AmqpUri parsed = AmqpUri.parse(uri);
             this.addresses = List.of(new Address(parsed.host(), parsed.port()));
-            this.username = parsed.username() == null ? "guest" : parsed.username();
-            this.password = parsed.password() == null ? "guest" : parsed.password();
+            this.username = parsed.usernameOrDefault();
+            this.password = parsed.passwordOrDefault();
             this.virtualHost = parsed.virtualHost() == null ? "/" : parsed.virtualHost();
             this.tls = parsed.tls();
             return this;

@@ -23,7 +23,20 @@ import java.util.Locale;
  */
 public record AmqpUri(boolean tls, String host, int port, String username, String password, String virtualHost) {
 
+    /** The user name and password when neither the URI nor a setting gives one. */
+    public static final String DEFAULT_CREDENTIAL = "guest";
+
     private static final String KEY = "uri";
+
+    /** @return the URI's user name, or {@link #DEFAULT_CREDENTIAL} when it has none */
+    public String usernameOrDefault() {
+        return username == null ? DEFAULT_CREDENTIAL : username;
+    }
+
+    /** @return the URI's password, or {@link #DEFAULT_CREDENTIAL} when it has none */
+    public String passwordOrDefault() {
+        return password == null ? DEFAULT_CREDENTIAL : password;
+    }
 
     /**
      * Parses a URI.

@@ -57,10 +57,7 @@ final class AttemptCredentials {
             // a configuration value read now that is not valid (its message names the key)
             return new Unusable(e, FailureKind.AUTHENTICATION);
         } catch (RuntimeException e) {
-            // e.g. a secret store that cannot be reached: transient unless its cause says otherwise
-            return new Unusable(new UnavailableException(
-                    "the credentials provider " + describe(source) + " failed: " + e.getClass().getName(), e),
-                    FailureClassifier.classify(e));
+            return failed(source, e);
         }
         if (username == null) { // empty is allowed: OAuth 2 providers give "" (the broker reads the token)
             return new Unusable(new UnavailableException(
@@ -76,14 +73,19 @@ final class AttemptCredentials {
         try {
             ttl = source.getTimeBeforeExpiration();
         } catch (RuntimeException e) {
-            return new Unusable(new UnavailableException(
-                    "the credentials provider " + describe(source) + " failed: " + e.getClass().getName(), e),
-                    FailureClassifier.classify(e));
+            return failed(source, e);
         }
         // Credentials that expire (a token) go to the client as they are: it asks them again, and
         // its refresh service refreshes them and sends the new secret on the live connection.
         return ttl != null ? new Usable(source, true)
                 : new Usable(new DefaultCredentialsProvider(username, password), false);
+    }
+
+    /** The provider threw, e.g. a secret store that cannot be reached: transient unless its cause says otherwise. */
+    private static Unusable failed(CredentialsProvider source, RuntimeException e) {
+        return new Unusable(new UnavailableException(
+                "the credentials provider " + describe(source) + " failed: " + e.getClass().getName(), e),
+                FailureClassifier.classify(e));
     }
 
     private static String describe(CredentialsProvider source) {

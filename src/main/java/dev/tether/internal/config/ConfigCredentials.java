@@ -18,8 +18,6 @@ import dev.tether.internal.InvalidSettingException;
  */
 public final class ConfigCredentials implements CredentialsProvider {
 
-    private static final String DEFAULT = "guest";
-
     private final ConfigReader config;
     private final String name;
 
@@ -39,7 +37,7 @@ public final class ConfigCredentials implements CredentialsProvider {
             return Check.notBlank(source, config.value(source));
         }
         AmqpUri uri = uri();
-        return uri == null || uri.username() == null ? DEFAULT : uri.username();
+        return uri == null ? AmqpUri.DEFAULT_CREDENTIAL : uri.usernameOrDefault();
     }
 
     @Override
@@ -49,7 +47,7 @@ public final class ConfigCredentials implements CredentialsProvider {
             return Check.present(source, config.value(source));
         }
         AmqpUri uri = uri();
-        return uri == null || uri.password() == null ? DEFAULT : uri.password();
+        return uri == null ? AmqpUri.DEFAULT_CREDENTIAL : uri.passwordOrDefault();
     }
 
     private AmqpUri uri() {

@@ -31,6 +31,7 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +165,7 @@ public class ConnectionRegistry {
             } catch (InvalidConfigurationException e) {
                 problems.addAll(e.problems());
             }
+            problems.addAll(ambiguousBeans(name));
         }
         if (!problems.isEmpty()) {
             throw new DeploymentException("Invalid Tether configuration: " + String.join("; ", problems));
@@ -190,6 +192,10 @@ public class ConnectionRegistry {
     private Managed create(String name) {
         ConnectionSettings settings = config.settings(name);
         ProxyListeners proxyListeners = new ProxyListeners();
+        List<String> ambiguous = ambiguousBeans(name);
+        if (!ambiguous.isEmpty()) { // a name first used after start(), which reports these as deployment problems
+            throw new IllegalStateException(String.join("; ", ambiguous));
+        }
         Persistent.Literal qualifier = Persistent.Literal.of(name);
         AddressResolver resolver = bean(resolvers.select(qualifier));
         CredentialsProvider provider = bean(credentials.select(qualifier));
@@ -222,9 +228,33 @@ public class ConnectionRegistry {
         return found;
     }
 
-    /** @return the one bean of {@code candidates}, or {@code null} when there is none (or it is ambiguous) */
+    /** @return the one bean of {@code candidates}, or {@code null} when there is none (ambiguity: see {@link #ambiguousBeans}) */
     private static <T> T bean(Instance<T> candidates) {
         return candidates.isResolvable() ? candidates.get() : null;
+    }
+
+    /**
+     * The per-name beans of {@code name} that have more than one candidate: Tether could pick none
+     * of them (and, for credentials, would connect as the configured user), so each is a
+     * deployment problem.
+     *
+     * @return one problem per ambiguous type, naming the connection and the type; empty when none
+     */
+    private List<String> ambiguousBeans(String name) {
+        Persistent.Literal qualifier = Persistent.Literal.of(name);
+        List<String> problems = new ArrayList<>();
+        ambiguous(problems, name, resolvers.select(qualifier), AddressResolver.class);
+        ambiguous(problems, name, credentials.select(qualifier), CredentialsProvider.class);
+        ambiguous(problems, name, refreshServices.select(qualifier), CredentialsRefreshService.class);
+        ambiguous(problems, name, collectors.select(qualifier), MetricsCollector.class);
+        return problems;
+    }
+
+    private static void ambiguous(List<String> problems, String name, Instance<?> candidates, Class<?> type) {
+        if (candidates.isAmbiguous()) {
+            problems.add("connection '" + name + "': more than one @Persistent(\"" + name + "\") "
+                    + type.getName() + " bean (ambiguous; keep one, or give the others another qualifier)");
+        }
     }
 
     private void closeAll() {

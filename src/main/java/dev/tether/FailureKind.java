@@ -28,7 +28,12 @@ public enum FailureKind {
     CAPACITY(false),
     /**
      * The broker refused the credentials: {@code 403 ACCESS_REFUSED}, or the connection ended right
-     * after the credentials were sent, with no transient cause in sight.
+     * after the credentials were sent, with no transient cause in sight. Also the attempts that
+     * never reach the broker for want of usable credentials: a {@code CredentialsProvider} that
+     * gives no user name or no password (the cause names the provider's class), and a user name,
+     * password or URI read from the configuration at an attempt that is not valid, e.g. a blank
+     * {@code tether.<name>.username} or a malformed {@code tether.<name>.uri} (the cause names the
+     * key, never a value).
      */
     AUTHENTICATION(true),
     /**

@@ -13,7 +13,27 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.Target;
 
 /**
- * Selects a managed connection by name, at an injection point or on an observer.
+ * Selects a managed connection by name, at an injection point or on an observer, and marks the
+ * application's beans for one connection.
+ *
+ * <p>Per-name beans: each is looked up with {@code @Persistent(name)} when the connection's holder
+ * is created, and used instead of the default when there is exactly one; two or more candidates
+ * for one name and type fail the deployment, naming the connection and the type.
+ * <ul>
+ * <li>{@code AddressResolver}: the broker addresses, asked on every attempt instead of
+ *     {@code tether.<name>.addresses} / {@code uri};
+ * <li>{@code CredentialsProvider} ({@code com.rabbitmq.client.impl}): the user name and password,
+ *     asked on every attempt instead of the configuration;
+ * <li>{@code CredentialsRefreshService} ({@code com.rabbitmq.client.impl}): refreshes expiring
+ *     credentials (OAuth 2 tokens) on live connections, instead of the client's default;
+ * <li>{@code MetricsCollector}: the RabbitMQ client's own metrics collector, set on every
+ *     attempt's connection.
+ * </ul>
+ *
+ * <p>Tether's own metrics are not per name: unless {@code tether.metrics.enabled=false}, and when
+ * the OpenTelemetry API is on the class path, they are recorded with the application's
+ * {@code OpenTelemetry} bean (default qualifier; MicroProfile Telemetry provides one), else its
+ * {@code Meter} bean, else {@code GlobalOpenTelemetry}.
  *
  * <pre>{@code
  * @Inject @Persistent Connection connection;                       // the "default" connection
@@ -25,6 +45,8 @@ import java.lang.annotation.Target;
  *
  * @Produces @Persistent("orders") AddressResolver ordersAddresses() { ... } // asked on every attempt
  * @Produces @Persistent("orders") CredentialsProvider ordersUser() { ... }   // asked on every attempt
+ * @Produces @Persistent("orders") CredentialsRefreshService ordersTokens() { ... }
+ * @Produces @Persistent("orders") MetricsCollector ordersClientMetrics() { ... }
  * }</pre>
  */
 @Qualifier

@@ -159,6 +159,7 @@ public interface PersistentConnection {
      *
      * @param settings its settings
      * @return a builder
+     * @throws NullPointerException if {@code settings} is {@code null}
      */
     static Builder builder(ConnectionSettings settings) {
         return new Builder(settings);
@@ -183,6 +184,7 @@ public interface PersistentConnection {
          *
          * @param listener the listener
          * @return this builder
+         * @throws NullPointerException if {@code listener} is {@code null}
          */
         public Builder listener(ConnectionListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -195,6 +197,7 @@ public interface PersistentConnection {
          *
          * @param resolver the resolver
          * @return this builder
+         * @throws NullPointerException if {@code resolver} is {@code null}
          */
         public Builder addressResolver(AddressResolver resolver) {
             this.addressResolver = Objects.requireNonNull(resolver, "resolver");
@@ -224,6 +227,7 @@ public interface PersistentConnection {
          *
          * @param provider the credentials' source; it should not block for long (the attempt waits)
          * @return this builder
+         * @throws NullPointerException if {@code provider} is {@code null}
          */
         public Builder credentialsProvider(CredentialsProvider provider) {
             this.credentialsProvider = Objects.requireNonNull(provider, "provider");
@@ -243,6 +247,7 @@ public interface PersistentConnection {
          *
          * @param meter where to record, e.g. {@code GlobalOpenTelemetry.getMeter("dev.tether")}
          * @return this builder
+         * @throws NullPointerException if {@code meter} is {@code null}
          */
         public Builder meter(Meter meter) {
             this.recorders = OpenTelemetryRecorders.of(Objects.requireNonNull(meter, "meter"));
@@ -261,6 +266,11 @@ public interface PersistentConnection {
          * created on first use and stopped by {@link PersistentConnection#close()}; a service given
          * here is not closed by the holder.
          *
+         * <p>Threads: the service calls the provider's {@code refresh()} on its own thread (the
+         * default's is {@code tether-<name>-token-refresh}) while the holder's thread reads the
+         * provider at every attempt: the provider must be thread-safe (the client's OAuth 2
+         * providers guard their token with a lock).
+         *
          * <pre>{@code
          * PersistentConnection rabbit = PersistentConnection.builder(settings)
          *     .credentialsProvider(new OAuth2ClientCredentialsGrantCredentialsProviderBuilder()
@@ -271,6 +281,7 @@ public interface PersistentConnection {
          *
          * @param service the refresh service
          * @return this builder
+         * @throws NullPointerException if {@code service} is {@code null}
          */
         public Builder credentialsRefreshService(CredentialsRefreshService service) {
             this.credentialsRefreshService = Objects.requireNonNull(service, "service");
@@ -291,6 +302,7 @@ public interface PersistentConnection {
          *
          * @param collector the collector, e.g. the client's {@code MicrometerMetricsCollector}
          * @return this builder
+         * @throws NullPointerException if {@code collector} is {@code null}
          */
         public Builder metricsCollector(MetricsCollector collector) {
             this.metricsCollector = Objects.requireNonNull(collector, "collector");

@@ -136,20 +136,8 @@ class PublisherFailuresTest {
     void anInterruptedBlockingPublishThrowsInterruptedExceptionAndItsOutcomeIsStillCountedOnce() throws Exception {
         holder(WAIT, Duration.ofMinutes(1));
         proxy.blackHole(true);
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread publisher = new Thread(() -> {
-            try {
-                holder.publisher().publish("", "q", null, bytes("x"));
-                outcome.complete(null);
-            } catch (Throwable e) {
-                outcome.complete(e);
-            }
-        });
-        publisher.start();
-        Await.until("the publish to wait for its confirm", WAIT,
-                () -> publisher.getState() == Thread.State.TIMED_WAITING);
-        publisher.interrupt();
-        assertTrue(outcome.get(10, TimeUnit.SECONDS) instanceof InterruptedException, String.valueOf(outcome.get()));
+        Throwable interrupted = interruptABlockingPublish();
+        assertTrue(interrupted instanceof InterruptedException, String.valueOf(interrupted));
         assertEquals(1, sent(), "the warm-up only: the interrupted publish has no outcome yet");
 
         proxy.cut(); // its connection goes: the publish it sent fails, with nobody waiting
@@ -163,20 +151,8 @@ class PublisherFailuresTest {
     void anInterruptedBlockingPublishNeverConfirmedIsCountedAsTimedOutOnce() throws Exception {
         holder(WAIT, Duration.ofSeconds(2));
         proxy.blackHole(true);
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread publisher = new Thread(() -> {
-            try {
-                holder.publisher().publish("", "q", null, bytes("x"));
-                outcome.complete(null);
-            } catch (Throwable e) {
-                outcome.complete(e);
-            }
-        });
-        publisher.start();
-        Await.until("the publish to wait for its confirm", WAIT,
-                () -> publisher.getState() == Thread.State.TIMED_WAITING);
-        publisher.interrupt();
-        assertTrue(outcome.get(10, TimeUnit.SECONDS) instanceof InterruptedException, String.valueOf(outcome.get()));
+        Throwable interrupted = interruptABlockingPublish();
+        assertTrue(interrupted instanceof InterruptedException, String.valueOf(interrupted));
         Await.until("the interrupted publish's timeout", WAIT,
                 () -> metrics.count("messaging.client.sent.messages", NAME, "failing", "error.type", "timed_out") == 1);
         proxy.blackHole(false); // resets the connection: a publish still tracked would fail (and be counted) again
@@ -224,6 +200,24 @@ class PublisherFailuresTest {
         assertEquals(0, tracker.outstanding(), "a timed-out publish is no longer tracked");
         tracker.handleAck(2, false); // the ack comes after all: it changes nothing
         assertEquals(Reason.TIMED_OUT, reason(never));
+    }
+
+    /** @return what a blocking publish on its own thread threw when interrupted while it waited for its confirm */
+    private Throwable interruptABlockingPublish() throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread publisher = new Thread(() -> {
+            try {
+                holder.publisher().publish("", "q", null, bytes("x"));
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        publisher.start();
+        Await.until("the publish to wait for its confirm", WAIT,
+                () -> publisher.getState() == Thread.State.TIMED_WAITING);
+        publisher.interrupt();
+        return outcome.get(10, TimeUnit.SECONDS);
     }
 
     private long sent() {

@@ -196,6 +196,10 @@ class MetricsTest {
         proxy.blackHole(true); // sent, never confirmed
         assertEquals(PublishException.Reason.TIMED_OUT, failure(publisher.publishAsync("", queue, null, new byte[0])));
         assertEquals(1, metrics.count("messaging.client.sent.messages", NAME, "orders", "error.type", "timed_out"));
+        assertEquals(PublishException.Reason.TIMED_OUT, assertThrows(PublishException.class,
+                () -> publisher.publish("", queue, null, new byte[0])).reason());
+        assertEquals(2, metrics.count("messaging.client.sent.messages", NAME, "orders", "error.type", "timed_out"),
+                "the blocking timeout too, once");
 
         CompletionStage<Void> lost = publisher.publishAsync("", queue, null, new byte[0]);
         proxy.cut();
@@ -208,6 +212,7 @@ class MetricsTest {
         assertEquals(PublishException.Reason.NOT_SENT, notSent.reason());
         assertEquals(1, metrics.count("tether.publish.unsent", NAME, "orders", "error.type", "not_sent"));
         assertEquals(0, metrics.count("messaging.client.sent.messages", NAME, "orders", "error.type", "not_sent"));
+        assertEquals(5, metrics.count("messaging.client.sent.messages", NAME, "orders"), "one outcome per sent publish");
     }
 
     @Test

@@ -48,17 +48,7 @@ public final class ChannelPool<A> implements PoolStats {
     private volatile boolean closed;
 
     /**
-     * @param holder the holder whose connection the channels belong to
-     * @param kind what the pool holds, for messages ({@code channel}, {@code confirm channel})
-     * @param max the most channels lent at once ({@code channels.max})
-     * @param preparer readies each new channel
-     */
-    public ChannelPool(PersistentConnection holder, String kind, int max, Preparer<A> preparer) {
-        this(holder, kind, max, preparer, waitNanos -> { });
-    }
-
-    /**
-     * As above, telling {@code borrowed} how long each successful borrow took, in nanoseconds.
+     * A pool telling {@code borrowed} how long each successful borrow took, in nanoseconds.
      *
      * @param holder the holder whose connection the channels belong to
      * @param kind what the pool holds, for messages ({@code channel}, {@code confirm channel})

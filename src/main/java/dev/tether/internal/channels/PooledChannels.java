@@ -20,14 +20,6 @@ public final class PooledChannels implements Channels {
     /**
      * @param holder the holder whose connection the channels belong to
      * @param max the pool's size ({@code channels.max})
-     */
-    public PooledChannels(PersistentConnection holder, int max) {
-        this(holder, max, Recorder.NONE);
-    }
-
-    /**
-     * @param holder the holder whose connection the channels belong to
-     * @param max the pool's size ({@code channels.max})
      * @param recorder observes the pool and its borrow waits
      */
     public PooledChannels(PersistentConnection holder, int max, Recorder recorder) {

@@ -55,15 +55,19 @@ final class OpenTelemetryRecorder implements Recorder {
         for (PublishException.Reason each : PublishException.Reason.values()) {
             failures.put(each, publish.toBuilder().put(ERROR_TYPE, lower(each)).build());
         }
-        Meter meter = instruments.meter;
-        observers.add(meter.upDownCounterBuilder("tether.connection.state").setUnit("{connection}")
-                .setDescription("1 for the holder's current state, 0 for the others").buildWithCallback(m -> {
-                    ConnectionState now = state.get();
-                    states.forEach((each, attributes) -> m.record(each == now ? 1 : 0, attributes));
-                }));
-        observers.add(meter.upDownCounterBuilder("tether.connection.blocked").setUnit("{connection}")
-                .setDescription("1 while the broker blocks the connection's publishers, else 0")
-                .buildWithCallback(m -> m.record(blocked ? 1 : 0, connection)));
+        try { // never fail a holder's construction for a metric: without its callbacks, the state is not observed
+            Meter meter = instruments.meter;
+            observers.add(meter.upDownCounterBuilder("tether.connection.state").setUnit("{connection}")
+                    .setDescription("1 for the holder's current state, 0 for the others").buildWithCallback(m -> {
+                        ConnectionState now = state.get();
+                        states.forEach((each, attributes) -> m.record(each == now ? 1 : 0, attributes));
+                    }));
+            observers.add(meter.upDownCounterBuilder("tether.connection.blocked").setUnit("{connection}")
+                    .setDescription("1 while the broker blocks the connection's publishers, else 0")
+                    .buildWithCallback(m -> m.record(blocked ? 1 : 0, connection)));
+        } catch (RuntimeException e) {
+            notObserved("connection '" + name + "'", e);
+        }
     }
 
     @Override
@@ -100,6 +104,17 @@ final class OpenTelemetryRecorder implements Recorder {
 
     @Override
     public void observe(String pool, PoolStats stats) {
+        try { // a pool is never refused for a metric: without its callbacks, it is not observed
+            register(pool, stats);
+        } catch (RuntimeException e) {
+            notObserved("the " + pool + " pool of connection '" + connection.get(CONNECTION_NAME) + "'", e);
+        }
+        if (closed) {
+            close(); // the holder closed meanwhile
+        }
+    }
+
+    private void register(String pool, PoolStats stats) {
         Attributes of = connection.toBuilder().put(POOL, pool).build();
         Attributes idle = of.toBuilder().put(CHANNEL_STATE, "idle").build();
         Attributes used = of.toBuilder().put(CHANNEL_STATE, "used").build();
@@ -115,9 +130,6 @@ final class OpenTelemetryRecorder implements Recorder {
         observers.add(meter.upDownCounterBuilder("tether.channel.pending_requests").setUnit("{request}")
                 .setDescription("Borrowers waiting for a free channel")
                 .buildWithCallback(m -> m.record(stats.waiting(), of)));
-        if (closed) {
-            close(); // the holder closed meanwhile
-        }
     }
 
     @Override
@@ -161,6 +173,12 @@ final class OpenTelemetryRecorder implements Recorder {
                 }
             }
         }
+    }
+
+    /** Once per holder or pool, so at WARNING: its gauges are missing until it closes. */
+    private static void notObserved(String what, RuntimeException e) {
+        LOG.log(Level.WARNING, () -> "Tether metrics: " + what + " is not observed: registering its callbacks failed: "
+                + e);
     }
 
     private static void failed(RuntimeException e) {

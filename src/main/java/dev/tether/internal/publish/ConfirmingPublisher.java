@@ -13,6 +13,7 @@ import dev.tether.internal.channels.PooledChannel;
 import dev.tether.internal.metrics.Recorder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The {@link Publisher} of one holder. A publish borrows a confirm channel only to send: it tracks
@@ -28,7 +30,9 @@ import java.util.concurrent.TimeoutException;
  * the latest: a blocking publish waits on the confirm with that limit, an asynchronous one has a
  * timer ({@link CompletableFuture#orTimeout}). The blocking form has no timer: with one publish
  * outstanding, each timer task becomes the head of the timer's queue and wakes its thread, a thread
- * wake per message.
+ * wake per message. When its wait times out, failing the confirm decides between the timeout and a
+ * confirm that came just then. An interrupted blocking publish gets a timer for the rest of its wait,
+ * so that its outcome is still counted, once, like every sent publish's.
  */
 public final class ConfirmingPublisher implements Publisher {
 
@@ -36,20 +40,14 @@ public final class ConfirmingPublisher implements Publisher {
      * A publish on the wire: its confirm, the tracker and sequence number to stop tracking it, and
      * when it was sent ({@link System#nanoTime()}, for the duration metric).
      */
-    private record Sent(CompletableFuture<Void> confirm, ConfirmTracker tracker, long seq, long sentAt) {
+    record Sent(CompletableFuture<Void> confirm, ConfirmTracker tracker, long seq, long sentAt) {
     }
+
+    private static final System.Logger LOG = System.getLogger("dev.tether");
 
     private final PersistentConnection holder;
     private final ChannelPool<ConfirmTracker> pool;
     private final Recorder recorder;
-
-    /**
-     * @param holder the holder whose connection the confirm channels belong to
-     * @param max the most confirm channels ({@code channels.max})
-     */
-    public ConfirmingPublisher(PersistentConnection holder, int max) {
-        this(holder, max, Recorder.NONE);
-    }
 
     /**
      * @param holder the holder whose connection the confirm channels belong to
@@ -86,23 +84,18 @@ public final class ConfirmingPublisher implements Publisher {
             throw notSent(exchange, routingKey, e);
         }
         Duration timeout = holder.settings().channels().confirmTimeout();
-        PublishException failure;
+        long waitFrom = System.nanoTime();
+        Throwable ended;
         try {
-            sent.confirm().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            failure = null;
-        } catch (ExecutionException e) {
-            failure = e.getCause() instanceof PublishException publish ? publish
-                    : new PublishException(Reason.CONNECTION_LOST, holder.name(), e.getCause().toString(), e.getCause());
-        } catch (TimeoutException e) {
-            sent.tracker().forget(sent.seq());
-            failure = timedOut(exchange, routingKey, timeout);
-        } catch (InterruptedException e) {
-            sent.tracker().forget(sent.seq()); // nobody waits for it any more, and its outcome is not counted
+            ended = awaitOutcome(sent, timeout.toNanos(), () -> timedOut(exchange, routingKey, timeout));
+        } catch (InterruptedException e) { // the caller stops waiting; the outcome is still counted when it comes
+            settle(sent, exchange, routingKey, timeout.toNanos() - (System.nanoTime() - waitFrom));
             throw e;
         }
-        record(failure, sent);
-        if (failure != null) {
-            throw failure;
+        record(ended, sent);
+        if (ended != null) {
+            throw ended instanceof PublishException publish ? publish
+                    : new PublishException(Reason.CONNECTION_LOST, holder.name(), ended.toString(), ended);
         }
     }
 
@@ -121,22 +114,7 @@ public final class ConfirmingPublisher implements Publisher {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(notSent(exchange, routingKey, e));
         }
-        Duration timeout = holder.settings().channels().confirmTimeout();
-        CompletableFuture<Void> outcome = new CompletableFuture<>();
-        sent.confirm().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, failure) -> {
-            Throwable ended = failure;
-            if (failure instanceof TimeoutException) {
-                sent.tracker().forget(sent.seq());
-                ended = timedOut(exchange, routingKey, timeout);
-            }
-            record(ended, sent); // before the caller can see the outcome
-            if (ended == null) {
-                outcome.complete(null);
-            } else {
-                outcome.completeExceptionally(ended);
-            }
-        });
-        return outcome;
+        return settle(sent, exchange, routingKey, holder.settings().channels().confirmTimeout().toNanos());
     }
 
     /** Closes the pool of confirm channels (the holder is closing; their connection goes with it). */
@@ -184,20 +162,79 @@ public final class ConfirmingPublisher implements Publisher {
         return new Sent(confirm, tracker, seq, sentAt);
     }
 
+    /**
+     * Turns a sent publish into its outcome once, with a timer: its confirm, or {@code TIMED_OUT}
+     * after {@code timeoutNanos}; counts it before the returned stage completes.
+     *
+     * @return the publish's outcome, completed exceptionally with a {@link PublishException}
+     */
+    private CompletableFuture<Void> settle(Sent sent, String exchange, String routingKey, long timeoutNanos) {
+        Duration timeout = holder.settings().channels().confirmTimeout();
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        sent.confirm().orTimeout(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS).whenComplete((ok, failure) -> {
+            Throwable ended = failure;
+            if (failure instanceof TimeoutException) {
+                sent.tracker().forget(sent.seq());
+                ended = timedOut(exchange, routingKey, timeout);
+            }
+            try {
+                record(ended, sent); // before the caller can see the outcome
+            } finally {
+                if (ended == null) {
+                    outcome.complete(null);
+                } else {
+                    outcome.completeExceptionally(ended);
+                }
+            }
+        });
+        return outcome;
+    }
+
+    /**
+     * Waits on the caller's thread, without a timer, for a sent publish's outcome. When the wait
+     * times out, failing the confirm decides: a confirm that came first stands, else the publish
+     * times out and is no longer tracked.
+     *
+     * @return {@code null} when confirmed, else the failure (a {@link PublishException} but for a client error)
+     * @throws InterruptedException if the caller was interrupted meanwhile; the publish is still tracked
+     */
+    static Throwable awaitOutcome(Sent sent, long timeoutNanos, Supplier<PublishException> timedOut)
+            throws InterruptedException {
+        CompletableFuture<Void> confirm = sent.confirm();
+        try {
+            confirm.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            if (confirm.completeExceptionally(timedOut.get())) {
+                sent.tracker().forget(sent.seq()); // a confirm coming later finds nothing
+            }
+            return confirm.handle((ok, failure) -> failure).join(); // settled now: ours, or the confirm before it
+        }
+    }
+
     private PublishException timedOut(String exchange, String routingKey, Duration timeout) {
         return new PublishException(Reason.TIMED_OUT, holder.name(), "Connection '" + holder.name() + "': publish to "
                 + Describe.target(exchange, routingKey) + " was not confirmed within " + Durations.format(timeout)
                 + " (publish.confirm-timeout)", null);
     }
 
-    /** Counts a sent publish's outcome, on the thread that settled it (the caller's, the client's or the timer's). */
+    /**
+     * Counts a sent publish's outcome, on the thread that settled it (the caller's, the client's or
+     * the timer's). Never throws: a publish never fails for a metric.
+     */
     private void record(Throwable failure, Sent sent) {
         Reason reason = failure == null ? null
                 : failure instanceof PublishException publish ? publish.reason() : Reason.CONNECTION_LOST;
-        if (reason == Reason.NOT_SENT) {
-            recorder.notSent(); // the channel had closed before the message went out
-        } else {
-            recorder.published(reason, System.nanoTime() - sent.sentAt());
+        try {
+            if (reason == Reason.NOT_SENT) {
+                recorder.notSent(); // the channel had closed before the message went out
+            } else {
+                recorder.published(reason, System.nanoTime() - sent.sentAt());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "Recording a publish outcome failed: " + e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tether.internal.metrics;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.DoubleHistogramBuilder;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
@@ -47,18 +48,28 @@ final class OpenTelemetryInstruments {
                 .setDescription("Established connections lost without the application asking").build();
         failedAttempts = meter.counterBuilder("tether.connection.failed_attempts").setUnit("{attempt}")
                 .setDescription("Connection attempts that failed, by error.type (the FailureKind)").build();
-        outages = meter.histogramBuilder("tether.connection.outage.duration").setUnit("s")
-                .setDescription("How long a lost connection took to come back")
-                .setExplicitBucketBoundariesAdvice(OUTAGES).build();
-        channelWaits = meter.histogramBuilder("tether.channel.wait_time").setUnit("s")
-                .setDescription("How long a borrower waited for a pooled channel")
-                .setExplicitBucketBoundariesAdvice(SHORT).build();
+        outages = histogram(meter.histogramBuilder("tether.connection.outage.duration").setUnit("s")
+                .setDescription("How long a lost connection took to come back"), OUTAGES);
+        channelWaits = histogram(meter.histogramBuilder("tether.channel.wait_time").setUnit("s")
+                .setDescription("How long a borrower waited for a pooled channel"), SHORT);
         sent = meter.counterBuilder("messaging.client.sent.messages").setUnit("{message}")
                 .setDescription("Confirmed publishes sent, by outcome (error.type absent when confirmed)").build();
-        publishDurations = meter.histogramBuilder("messaging.client.operation.duration").setUnit("s")
-                .setDescription("From sending a confirmed publish to its outcome")
-                .setExplicitBucketBoundariesAdvice(SHORT).build();
+        publishDurations = histogram(meter.histogramBuilder("messaging.client.operation.duration").setUnit("s")
+                .setDescription("From sending a confirmed publish to its outcome"), SHORT);
         unsent = meter.counterBuilder("tether.publish.unsent").setUnit("{message}")
                 .setDescription("Confirmed publishes not sent (no connection or confirm channel in time)").build();
+    }
+
+    /**
+     * Builds a histogram with bucket advice where the runtime's OpenTelemetry API has it (1.32 and
+     * later). Older APIs, such as Payara Micro 6's, lack the method: those histograms keep the SDK's
+     * default buckets rather than failing the deployment.
+     */
+    private static DoubleHistogram histogram(DoubleHistogramBuilder builder, List<Double> buckets) {
+        try {
+            return builder.setExplicitBucketBoundariesAdvice(buckets).build();
+        } catch (NoSuchMethodError olderApi) {
+            return builder.build();
+        }
     }
 }

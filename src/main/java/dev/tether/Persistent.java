@@ -33,7 +33,8 @@ import java.lang.annotation.Target;
  * <p>Tether's own metrics are not per name: unless {@code tether.metrics.enabled=false}, and when
  * the OpenTelemetry API is on the class path, they are recorded with the application's
  * {@code OpenTelemetry} bean (default qualifier; MicroProfile Telemetry provides one), else its
- * {@code Meter} bean, else {@code GlobalOpenTelemetry}.
+ * {@code Meter} bean, else {@code GlobalOpenTelemetry} once the application has set it (never
+ * read while unset, which would fix it to a no-op).
  *
  * <pre>{@code
  * @Inject @Persistent Connection connection;                       // the "default" connection

@@ -245,7 +245,9 @@ public interface PersistentConnection {
          * PersistentConnection.builder(settings).meter(openTelemetry.getMeter("dev.tether")).build();
          * }</pre>
          *
-         * @param meter where to record, e.g. {@code GlobalOpenTelemetry.getMeter("dev.tether")}
+         * @param meter where to record, from the application's {@code OpenTelemetry} (calling
+         *     {@code GlobalOpenTelemetry.getMeter} before the SDK is registered would fix the global
+         *     to a no-op)
          * @return this builder
          * @throws NullPointerException if {@code meter} is {@code null}
          */

@@ -83,7 +83,7 @@ class NoOpenTelemetryTest {
         }
     }
 
-    private static List<String> classPathWithoutOpenTelemetry() {
+    static List<String> classPathWithoutOpenTelemetry() {
         List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!entry.contains("opentelemetry")) {

@@ -65,7 +65,7 @@ final class OpenTelemetryRecorder implements Recorder {
             observers.add(meter.upDownCounterBuilder("tether.connection.blocked").setUnit("{connection}")
                     .setDescription("1 while the broker blocks the connection's publishers, else 0")
                     .buildWithCallback(m -> m.record(blocked ? 1 : 0, connection)));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             notObserved("connection '" + name + "'", e);
         }
     }
@@ -74,7 +74,7 @@ final class OpenTelemetryRecorder implements Recorder {
     public void onEvent(ConnectionEvent event) {
         try {
             record(event);
-        } catch (RuntimeException e) { // never reject a connection or fail an event for a metric
+        } catch (RuntimeException | LinkageError e) { // never reject a connection or fail an event for a metric
             failed(e);
         }
     }
@@ -106,7 +106,7 @@ final class OpenTelemetryRecorder implements Recorder {
     public void observe(String pool, PoolStats stats) {
         try { // a pool is never refused for a metric: without its callbacks, it is not observed
             register(pool, stats);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             notObserved("the " + pool + " pool of connection '" + connection.get(CONNECTION_NAME) + "'", e);
         }
         if (closed) {
@@ -136,7 +136,7 @@ final class OpenTelemetryRecorder implements Recorder {
     public void borrowed(String pool, long waitNanos) {
         try {
             instruments.channelWaits.record(seconds(waitNanos), Recorder.CHANNELS.equals(pool) ? channels : confirms);
-        } catch (RuntimeException e) { // a borrow never fails for a metric
+        } catch (RuntimeException | LinkageError e) { // a borrow never fails for a metric
             failed(e);
         }
     }
@@ -147,7 +147,7 @@ final class OpenTelemetryRecorder implements Recorder {
         try {
             instruments.sent.add(1, attributes);
             instruments.publishDurations.record(seconds(nanos), attributes);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             failed(e);
         }
     }
@@ -156,7 +156,7 @@ final class OpenTelemetryRecorder implements Recorder {
     public void notSent() {
         try {
             instruments.unsent.add(1, failures.get(PublishException.Reason.NOT_SENT));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             failed(e);
         }
     }
@@ -176,12 +176,12 @@ final class OpenTelemetryRecorder implements Recorder {
     }
 
     /** Once per holder or pool, so at WARNING: its gauges are missing until it closes. */
-    private static void notObserved(String what, RuntimeException e) {
+    private static void notObserved(String what, Throwable e) {
         LOG.log(Level.WARNING, () -> "Tether metrics: " + what + " is not observed: registering its callbacks failed: "
                 + e);
     }
 
-    private static void failed(RuntimeException e) {
+    private static void failed(Throwable e) { // a RuntimeException, or a LinkageError of a mismatched OpenTelemetry API
         LOG.log(Level.DEBUG, () -> "Recording a Tether metric failed: " + e);
     }
 

@@ -9,6 +9,7 @@ import dev.tether.it.RabbitMqNode;
 import dev.tether.testing.Await;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,16 +113,18 @@ class SampleEndToEndIT {
     @Test
     @Order(5)
     void tetherMetricsAreExportedThroughMicroProfileTelemetryWithoutThePassword() {
-        // the console exporter writes every 10 s; the cuts above made a loss and its outage
-        Await.until("Tether's metrics in messages.log", Duration.ofSeconds(30), () -> {
-            String log = liberty.messagesLog();
-            return log.contains("name=tether.connection.losses") && log.contains("name=tether.connection.outage.duration");
-        });
+        // the console exporter writes every 10 s, one line per metric: wait for every line asserted,
+        // as a read can come in the middle of an export; the cuts above made a loss and its outage
+        List<String> expected = List.of("name=tether.connection.connects", "name=tether.connection.losses",
+                "name=tether.connection.outage.duration", "name=tether.channel.count",
+                "name=messaging.client.sent.messages",
+                "tether.connection.name=\"default\", tether.connection.state=\"connected\"");
+        Await.until("Tether's metrics in messages.log: " + expected, Duration.ofSeconds(30),
+                () -> expected.stream().allMatch(liberty.messagesLog()::contains));
         String log = liberty.messagesLog();
-        assertTrue(log.contains("name=tether.connection.connects"), liberty.messagesTail());
-        assertTrue(log.contains("name=tether.channel.count"), liberty.messagesTail());
-        assertTrue(log.contains("tether.connection.name=\"default\", tether.connection.state=\"connected\""),
-                liberty.messagesTail());
+        for (String line : expected) {
+            assertTrue(log.contains(line), line + " missing\n" + liberty.messagesTail());
+        }
         assertFalse(log.contains(PASSWORD));
     }
 

@@ -2,12 +2,17 @@ package dev.tether.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import org.apache.qpid.server.SystemLauncher;
@@ -244,6 +249,27 @@ public final class QpidBroker implements AutoCloseable {
         } finally {
             launcher = null;
             systemConfig = null;
+        }
+        awaitRefused(port);
+    }
+
+    /**
+     * Waits until nothing accepts on {@code port} any more. Qpid closes its listening socket on its
+     * own selector thread, so a connection made just after {@code shutdown()} returned could still
+     * be accepted, then reset (seen once in a stress run), instead of refused.
+     */
+    private static void awaitRefused(int port) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
+            } catch (IOException refused) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("Qpid still accepts on port " + port + " 10 s after its shutdown");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 

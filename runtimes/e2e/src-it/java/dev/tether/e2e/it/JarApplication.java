@@ -11,14 +11,9 @@ import java.util.Map;
  * readiness ({@code /health/ready}) are on that port. It exits when its start fails, which the
  * start notices.
  */
-final class JarApplication implements AppServer {
+final class JarApplication {
 
-    private final int port;
-    private final ServerProcess process;
-
-    private JarApplication(int port, ServerProcess process) {
-        this.port = port;
-        this.process = process;
+    private JarApplication() {
     }
 
     /**
@@ -33,13 +28,13 @@ final class JarApplication implements AppServer {
      * @param environment added to its environment (the application's configuration)
      * @return the running application
      */
-    static JarApplication start(String name, String java, Path jar, String portProperty, String bootFinished,
+    static AppServer start(String name, String java, Path jar, String portProperty, String bootFinished,
             Path work, Map<String, String> environment) {
         int port = Ports.free();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-D" + portProperty + "=" + port, "-jar", jar.toString()));
         ServerProcess process = ServerProcess.start(name, command, work, environment, work.resolve("server.log"));
-        JarApplication server = new JarApplication(port, process);
+        PortServer server = new PortServer(port, process);
         try {
             Startup.awaitApplication(server, process, () -> null, () -> process.output().contains(bootFinished));
         } catch (RuntimeException | Error e) {
@@ -47,20 +42,5 @@ final class JarApplication implements AppServer {
             throw e;
         }
         return server;
-    }
-
-    @Override
-    public String appUrl() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    @Override
-    public String readinessUrl() {
-        return "http://127.0.0.1:" + port + "/health/ready";
-    }
-
-    @Override
-    public ServerProcess process() {
-        return process;
     }
 }

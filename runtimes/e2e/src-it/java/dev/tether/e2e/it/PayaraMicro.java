@@ -11,16 +11,11 @@ import java.util.Map;
  * directory for every start. Readiness is at {@code /health/ready} on the HTTP port. A failed
  * deployment leaves Payara Micro running, so the start waits for the application itself.
  */
-final class PayaraMicro implements AppServer {
+final class PayaraMicro {
 
     static final String JAR_PROPERTY = "tether.e2e.payara-micro";
 
-    private final int port;
-    private final ServerProcess process;
-
-    private PayaraMicro(int port, ServerProcess process) {
-        this.port = port;
-        this.process = process;
+    private PayaraMicro() {
     }
 
     /**
@@ -31,7 +26,7 @@ final class PayaraMicro implements AppServer {
      * @param environment added to the server's environment (the application's configuration)
      * @return the running server
      */
-    static PayaraMicro start(Path war, Path work, Map<String, String> environment) {
+    static AppServer start(Path war, Path work, Map<String, String> environment) {
         Path jar = Path.of(System.getProperty(JAR_PROPERTY));
         int port = Ports.free();
         Path root = work.resolve("rootdir");
@@ -42,7 +37,7 @@ final class PayaraMicro implements AppServer {
                 "--rootdir", root.toString());
         ServerProcess process = ServerProcess.start("Payara Micro", command, work, environment,
                 work.resolve("server.log"));
-        PayaraMicro server = new PayaraMicro(port, process);
+        PortServer server = new PortServer(port, process);
         try {
             Startup.awaitApplication(server, process,
                     () -> deploymentFailure(process.output()),
@@ -62,21 +57,6 @@ final class PayaraMicro implements AppServer {
             }
         }
         return null;
-    }
-
-    @Override
-    public String appUrl() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    @Override
-    public String readinessUrl() {
-        return "http://127.0.0.1:" + port + "/health/ready";
-    }
-
-    @Override
-    public ServerProcess process() {
-        return process;
     }
 
     static boolean prepared() {

@@ -1,6 +1,6 @@
 package dev.tether;
 
-import dev.tether.internal.Check;
+import dev.tether.internal.values.Check;
 import java.time.Duration;
 
 /**

@@ -1,6 +1,6 @@
 package dev.tether;
 
-import dev.tether.internal.Durations;
+import dev.tether.internal.values.Durations;
 import java.io.IOException;
 import java.time.Duration;
 

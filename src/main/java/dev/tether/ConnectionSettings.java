@@ -1,9 +1,9 @@
 package dev.tether;
 
 import com.rabbitmq.client.Address;
-import dev.tether.internal.AddressList;
-import dev.tether.internal.AmqpUri;
-import dev.tether.internal.Check;
+import dev.tether.internal.values.AddressList;
+import dev.tether.internal.values.AmqpUri;
+import dev.tether.internal.values.Check;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

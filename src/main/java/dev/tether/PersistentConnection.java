@@ -5,15 +5,9 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.CredentialsRefreshService;
-import dev.tether.internal.ConnectionHolder;
-import dev.tether.internal.Instrumentation;
-import dev.tether.internal.Sources;
-import dev.tether.internal.metrics.OpenTelemetryRecorders;
-import dev.tether.internal.metrics.Recorders;
+import dev.tether.internal.holder.HolderFactory;
 import io.opentelemetry.api.metrics.Meter;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -167,16 +161,10 @@ public interface PersistentConnection {
 
     /** Builds a {@link PersistentConnection}. */
     final class Builder {
-        private final ConnectionSettings settings;
-        private final List<ConnectionListener> listeners = new ArrayList<>();
-        private AddressResolver addressResolver;
-        private CredentialsProvider credentialsProvider;
-        private CredentialsRefreshService credentialsRefreshService;
-        private MetricsCollector metricsCollector;
-        private Recorders recorders = Recorders.NONE;
+        private final HolderFactory factory;
 
         private Builder(ConnectionSettings settings) {
-            this.settings = Objects.requireNonNull(settings, "settings");
+            this.factory = new HolderFactory(Objects.requireNonNull(settings, "settings"));
         }
 
         /**
@@ -187,7 +175,7 @@ public interface PersistentConnection {
          * @throws NullPointerException if {@code listener} is {@code null}
          */
         public Builder listener(ConnectionListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
+            factory.listener(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -200,7 +188,7 @@ public interface PersistentConnection {
          * @throws NullPointerException if {@code resolver} is {@code null}
          */
         public Builder addressResolver(AddressResolver resolver) {
-            this.addressResolver = Objects.requireNonNull(resolver, "resolver");
+            factory.addressResolver(Objects.requireNonNull(resolver, "resolver"));
             return this;
         }
 
@@ -230,7 +218,7 @@ public interface PersistentConnection {
          * @throws NullPointerException if {@code provider} is {@code null}
          */
         public Builder credentialsProvider(CredentialsProvider provider) {
-            this.credentialsProvider = Objects.requireNonNull(provider, "provider");
+            factory.credentialsProvider(Objects.requireNonNull(provider, "provider"));
             return this;
         }
 
@@ -252,7 +240,7 @@ public interface PersistentConnection {
          * @throws NullPointerException if {@code meter} is {@code null}
          */
         public Builder meter(Meter meter) {
-            this.recorders = OpenTelemetryRecorders.of(Objects.requireNonNull(meter, "meter"));
+            factory.meter(Objects.requireNonNull(meter, "meter"));
             return this;
         }
 
@@ -286,7 +274,7 @@ public interface PersistentConnection {
          * @throws NullPointerException if {@code service} is {@code null}
          */
         public Builder credentialsRefreshService(CredentialsRefreshService service) {
-            this.credentialsRefreshService = Objects.requireNonNull(service, "service");
+            factory.credentialsRefreshService(Objects.requireNonNull(service, "service"));
             return this;
         }
 
@@ -307,7 +295,7 @@ public interface PersistentConnection {
          * @throws NullPointerException if {@code collector} is {@code null}
          */
         public Builder metricsCollector(MetricsCollector collector) {
-            this.metricsCollector = Objects.requireNonNull(collector, "collector");
+            factory.metricsCollector(Objects.requireNonNull(collector, "collector"));
             return this;
         }
 
@@ -318,8 +306,7 @@ public interface PersistentConnection {
          * @return the holder
          */
         public PersistentConnection build() {
-            return ConnectionHolder.create(settings, new Sources(addressResolver, credentialsProvider,
-                    credentialsRefreshService), listeners, new Instrumentation(metricsCollector, recorders));
+            return factory.build();
         }
     }
 }

@@ -9,6 +9,7 @@ import com.rabbitmq.client.Connection;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
+import dev.tether.internal.access.ConnectionAccess;
 import dev.tether.it.RabbitMq;
 import dev.tether.it.RabbitMqNode;
 import dev.tether.testing.Await;
@@ -38,7 +39,7 @@ class ProxyBlockedListenersIT {
                         ConnectionSettings.builder("it-proxy-blocked").uri(node.uri()).build())
                 .listener(events::add).listener(proxyListeners).build();
         try {
-            Connection proxy = ConnectionProxy.create(holder, proxyListeners);
+            Connection proxy = ConnectionProxy.create((ConnectionAccess) holder, proxyListeners); // the holder is the port
             holder.await(WAIT);
             List<String> applicationSaw = new CopyOnWriteArrayList<>();
             proxy.addBlockedListener(applicationSaw::add, () -> applicationSaw.add("unblocked"));

@@ -3,7 +3,8 @@ package dev.tether.bench;
 import com.rabbitmq.client.Connection;
 import dev.tether.Persistent;
 import dev.tether.internal.cdi.ConnectionRegistry;
-import dev.tether.internal.cdi.TetherExtension;
+import dev.tether.internal.cdi.build.TetherExtension;
+import dev.tether.internal.health.HealthExtension;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -111,7 +112,7 @@ public final class CdiBoot {
                     .addExtension(new ConfigExtension())
                     .addBeanClasses(PlainService.class);
             if (tether) {
-                weld.addBuildCompatibleExtensions(TetherExtension.class)
+                weld.addBuildCompatibleExtensions(TetherExtension.class, HealthExtension.class)
                         .addBeanClasses(ConnectionRegistry.class, TetherService.class);
             }
             long start = System.nanoTime();

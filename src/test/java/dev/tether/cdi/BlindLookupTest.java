@@ -10,7 +10,7 @@ import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
 import dev.tether.Publisher;
 import dev.tether.internal.cdi.ConnectionRegistry;
-import dev.tether.internal.cdi.TetherExtension;
+import dev.tether.internal.cdi.SyntheticCreators;
 import dev.tether.internal.health.ReadinessRegistration;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
@@ -45,10 +45,10 @@ class BlindLookupTest {
             ConnectionRegistry registry = container.select(ConnectionRegistry.class).get();
             Parameters named = parameters(Map.of("name", "default"));
 
-            PersistentConnection holder = new TetherExtension.HolderCreator().create(blindLookup(), named);
-            Connection proxy = new TetherExtension.ProxyCreator().create(blindLookup(), named);
-            Channels channels = new TetherExtension.ChannelsCreator().create(blindLookup(), named);
-            Publisher publisher = new TetherExtension.PublisherCreator().create(blindLookup(), named);
+            PersistentConnection holder = new SyntheticCreators.HolderCreator().create(blindLookup(), named);
+            Connection proxy = new SyntheticCreators.ProxyCreator().create(blindLookup(), named);
+            Channels channels = new SyntheticCreators.ChannelsCreator().create(blindLookup(), named);
+            Publisher publisher = new SyntheticCreators.PublisherCreator().create(blindLookup(), named);
             HealthCheckResponse readiness = new ReadinessRegistration.Creator().create(blindLookup(), named).call();
 
             assertSame(registry.holder("default"), holder);

@@ -1,7 +1,8 @@
 package dev.tether.cdi;
 
 import dev.tether.internal.cdi.ConnectionRegistry;
-import dev.tether.internal.cdi.TetherExtension;
+import dev.tether.internal.cdi.build.TetherExtension;
+import dev.tether.internal.health.HealthExtension;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -26,7 +27,7 @@ public final class TetherCdi {
     public static Weld weld(Class<?>... beans) {
         return WeldInitiator.createWeld()
                 .addExtension(new ConfigExtension())
-                .addBuildCompatibleExtensions(TetherExtension.class)
+                .addBuildCompatibleExtensions(TetherExtension.class, HealthExtension.class)
                 .addBeanClasses(ConnectionRegistry.class)
                 .addBeanClasses(beans);
     }

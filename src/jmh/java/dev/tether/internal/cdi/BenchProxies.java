@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import dev.tether.ConnectionListener;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
+import dev.tether.internal.access.ConnectionAccess;
 
 /**
  * Benchmark-only access to the package-private {@link ConnectionProxy}: a holder and the same
@@ -33,6 +34,6 @@ public final class BenchProxies {
             builder.listener(listener);
         }
         PersistentConnection holder = builder.listener(proxyListeners).build();
-        return new Managed(holder, ConnectionProxy.create(holder, proxyListeners));
+        return new Managed(holder, ConnectionProxy.create((ConnectionAccess) holder, proxyListeners));
     }
 }

@@ -4,7 +4,7 @@ import java.util.Set;
 
 /**
  * The connection names found at {@code @Persistent} injection points while the container was
- * built (a synthetic bean made by {@link TetherExtension}).
+ * built (a synthetic bean made by {@code internal.cdi.build.TetherExtension}).
  *
  * @param names the names
  */

@@ -5,20 +5,15 @@ import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.UnblockedCallback;
-import dev.tether.NotConnectedException;
-import dev.tether.PersistentConnection;
-import dev.tether.internal.Durations;
+import dev.tether.internal.access.ConnectionAccess;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The {@link Connection} applications inject: every call goes to the holder's current connection,
@@ -31,15 +26,15 @@ final class ConnectionProxy implements InvocationHandler {
 
     private static final System.Logger LOG = System.getLogger(ConnectionProxy.class.getName());
 
-    private final PersistentConnection holder;
+    private final ConnectionAccess holder;
     private final ProxyListeners listeners;
 
-    private ConnectionProxy(PersistentConnection holder, ProxyListeners listeners) {
+    private ConnectionProxy(ConnectionAccess holder, ProxyListeners listeners) {
         this.holder = holder;
         this.listeners = listeners;
     }
 
-    static Connection create(PersistentConnection holder, ProxyListeners listeners) {
+    static Connection create(ConnectionAccess holder, ProxyListeners listeners) {
         return (Connection) Proxy.newProxyInstance(ConnectionProxy.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, new ConnectionProxy(holder, listeners));
     }
@@ -109,16 +104,7 @@ final class ConnectionProxy implements InvocationHandler {
     }
 
     private Connection awaitConnection() throws IOException {
-        Duration timeout = holder.settings().awaitTimeout();
-        try {
-            return holder.await(timeout);
-        } catch (TimeoutException e) {
-            throw new NotConnectedException(holder.name(), holder.status().lastFailure(),
-                    "is not connected (waited " + Durations.format(timeout) + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while waiting for connection '" + holder.name() + "'");
-        }
+        return holder.awaitOrFail(holder.deadline(), null);
     }
 
     private Object objectMethod(Object proxy, Method method, Object[] args) {

@@ -5,17 +5,18 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.CredentialsRefreshService;
+import dev.tether.ConfigKeys;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
-import dev.tether.internal.ConnectionHolder;
-import dev.tether.internal.Instrumentation;
-import dev.tether.internal.Sources;
+import dev.tether.internal.holder.ConnectionHolder;
+import dev.tether.internal.holder.HolderFactory;
 import dev.tether.internal.config.ConfigCredentials;
 import dev.tether.internal.config.ConfigReader;
 import dev.tether.internal.config.InvalidConfigurationException;
 import dev.tether.internal.metrics.MetricsSupport;
+import dev.tether.internal.metrics.OpenTelemetryLookup;
 import dev.tether.internal.metrics.Recorders;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -73,7 +74,7 @@ public class ConnectionRegistry {
     private final Instance<MetricsCollector> collectors;
     private final Instance<Object> beans;
     private volatile Recorders recorders;
-    private volatile boolean healthEnabled = true;
+    private volatile Map<String, Boolean> switches = Map.of();
 
     private record Managed(PersistentConnection holder, Connection proxy) {
     }
@@ -116,14 +117,15 @@ public class ConnectionRegistry {
     }
 
     /**
-     * Whether {@code tether.health.enabled} allows the readiness check, as configured at run time.
-     * On Quarkus the check is registered at build time, with the build's view of the
-     * configuration: it asks this at every call.
+     * A global on/off key ({@link ConfigKeys#GLOBAL_KEYS}) as configured at application start, at
+     * run time. A plug-in registered at build time (on Quarkus, with the build's view of the
+     * configuration) asks this at every call.
      *
-     * @return false when {@code tether.health.enabled=false} at application start
+     * @param key a global key, such as {@code health.enabled}
+     * @return false when {@code tether.<key>=false} at application start; true before the start
      */
-    public boolean healthEnabled() {
-        return healthEnabled;
+    public boolean switchedOn(String key) {
+        return switches.getOrDefault(key, true);
     }
 
     /**
@@ -150,12 +152,7 @@ public class ConnectionRegistry {
         }
         Set<String> problems = new LinkedHashSet<>(); // names falling back to one bad global key report it once
         try {
-            healthEnabled = config.healthEnabled();
-        } catch (InvalidConfigurationException e) {
-            problems.addAll(e.problems());
-        }
-        try {
-            config.metricsEnabled();
+            switches = config.globalSwitches();
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }
@@ -199,15 +196,25 @@ public class ConnectionRegistry {
         Persistent.Literal qualifier = Persistent.Literal.of(name);
         AddressResolver resolver = bean(resolvers.select(qualifier));
         CredentialsProvider provider = bean(credentials.select(qualifier));
-        Sources sources = new Sources(resolver, provider != null ? provider : new ConfigCredentials(config, name),
-                bean(refreshServices.select(qualifier)));
-        PersistentConnection holder = ConnectionHolder.create(settings, sources,
-                List.of(new CdiEvents(events, requestContexts, name), proxyListeners),
-                new Instrumentation(bean(collectors.select(qualifier)), recorders()));
+        HolderFactory factory = new HolderFactory(settings);
+        factory.addressResolver(resolver);
+        factory.credentialsProvider(provider != null ? provider : new ConfigCredentials(config, name));
+        factory.credentialsRefreshService(bean(refreshServices.select(qualifier)));
+        factory.metricsCollector(bean(collectors.select(qualifier)));
+        factory.recorders(recorders());
+        factory.listener(new CdiEvents(events, requestContexts, name));
+        factory.listener(proxyListeners);
+        ConnectionHolder holder = factory.build();
         LOG.log(Level.INFO, "Connection '" + name + "': " + settings.displayUri() + (settings.eager() ? "" : " (lazy)")
                 + (resolver != null ? ", addresses from " + resolver.getClass().getName() : "")
                 + (provider != null ? ", credentials from " + provider.getClass().getName() : ""));
         return new Managed(holder, ConnectionProxy.create(holder, proxyListeners));
+    }
+
+    /** @return the application's one bean of {@code type} with the default qualifier, or {@code null} */
+    private Object resolvableBean(Class<?> type) {
+        Instance<?> bean = beans.select(type);
+        return bean.isResolvable() ? bean.get() : null;
     }
 
     /**
@@ -220,7 +227,7 @@ public class ConnectionRegistry {
             synchronized (this) {
                 if (recorders == null) {
                     recorders = !config.metricsEnabled() || !MetricsSupport.apiPresent() ? Recorders.NONE
-                            : OpenTelemetryLookup.recorders(beans);
+                            : OpenTelemetryLookup.recorders(this::resolvableBean);
                 }
                 found = recorders;
             }

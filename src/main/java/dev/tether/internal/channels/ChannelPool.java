@@ -1,10 +1,11 @@
 package dev.tether.internal.channels;
 
+import dev.tether.internal.access.ConnectionAccess;
+import dev.tether.ChannelSettings;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.tether.ConnectionClosedException;
-import dev.tether.PersistentConnection;
 import dev.tether.internal.metrics.PoolStats;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -38,7 +39,7 @@ public final class ChannelPool<A> implements PoolStats {
 
     private static final System.Logger LOG = System.getLogger("dev.tether");
 
-    private final PersistentConnection holder;
+    private final ConnectionAccess holder;
     private final String kind;
     private final Checkout checkout;
     private final Preparer<A> preparer;
@@ -50,17 +51,17 @@ public final class ChannelPool<A> implements PoolStats {
     /**
      * A pool telling {@code borrowed} how long each successful borrow took, in nanoseconds.
      *
-     * @param holder the holder whose connection the channels belong to
+     * @param holder the port to the holder whose connection the channels belong to
      * @param kind what the pool holds, for messages ({@code channel}, {@code confirm channel})
-     * @param max the most channels lent at once ({@code channels.max})
+     * @param settings its size ({@code channels.max}) and checkout timeout, fixed for the pool's life
      * @param preparer readies each new channel
      * @param borrowed called on the borrower's thread with the wait of each borrow (for metrics)
      */
-    public ChannelPool(PersistentConnection holder, String kind, int max, Preparer<A> preparer,
+    public ChannelPool(ConnectionAccess holder, String kind, ChannelSettings settings, Preparer<A> preparer,
             LongConsumer borrowed) {
         this.holder = holder;
         this.kind = kind;
-        this.checkout = new Checkout(holder, kind, max);
+        this.checkout = new Checkout(holder.name(), kind, settings.max(), settings.checkoutTimeout());
         this.preparer = preparer;
         this.borrowed = borrowed;
     }
@@ -76,8 +77,8 @@ public final class ChannelPool<A> implements PoolStats {
      */
     public PooledChannel<A> borrow() throws IOException {
         long start = System.nanoTime();
-        long deadline = checkout.connectionDeadline();
-        Connection connection = checkout.connection(deadline, null);
+        long deadline = holder.deadline();
+        Connection connection = holder.awaitOrFail(deadline, null);
         checkout.acquire();
         try {
             while (true) {
@@ -93,7 +94,7 @@ public final class ChannelPool<A> implements PoolStats {
                         throw e instanceof IOException io ? io
                                 : new IOException("Connection '" + holder.name() + "': could not open a " + kind, e);
                     }
-                    connection = checkout.connection(deadline, connection); // it died under us: wait for the next
+                    connection = holder.awaitOrFail(deadline, connection); // it died under us: wait for the next
                 }
             }
         } catch (IOException | RuntimeException | Error e) {

@@ -1,9 +1,10 @@
 package dev.tether.internal.channels;
 
+import dev.tether.internal.access.ConnectionAccess;
+import dev.tether.ChannelSettings;
 import dev.tether.ChannelCallback;
 import dev.tether.ChannelFunction;
 import dev.tether.Channels;
-import dev.tether.PersistentConnection;
 import dev.tether.internal.metrics.Recorder;
 import java.io.IOException;
 import java.util.Objects;
@@ -18,13 +19,13 @@ public final class PooledChannels implements Channels {
     private final ChannelPool<Void> pool;
 
     /**
-     * @param holder the holder whose connection the channels belong to
-     * @param max the pool's size ({@code channels.max})
+     * @param holder the port to the holder whose connection the channels belong to
+     * @param settings the pool's size ({@code channels.max}) and checkout timeout
      * @param recorder observes the pool and its borrow waits
      */
-    public PooledChannels(PersistentConnection holder, int max, Recorder recorder) {
+    public PooledChannels(ConnectionAccess holder, ChannelSettings settings, Recorder recorder) {
         this.name = holder.name();
-        this.pool = new ChannelPool<>(holder, "channel", max, channel -> null,
+        this.pool = new ChannelPool<>(holder, "channel", settings, channel -> null,
                 waitNanos -> recorder.borrowed(Recorder.CHANNELS, waitNanos));
         recorder.observe(Recorder.CHANNELS, pool);
     }

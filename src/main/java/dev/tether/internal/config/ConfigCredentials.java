@@ -2,9 +2,9 @@ package dev.tether.internal.config;
 
 import com.rabbitmq.client.impl.CredentialsProvider;
 import dev.tether.ConfigKeys;
-import dev.tether.internal.AmqpUri;
-import dev.tether.internal.Check;
-import dev.tether.internal.InvalidSettingException;
+import dev.tether.internal.values.AmqpUri;
+import dev.tether.internal.values.Check;
+import dev.tether.internal.values.InvalidSettingException;
 
 /**
  * The user name and password of one connection, read from MicroProfile Config on every call, so a

@@ -6,15 +6,17 @@ import dev.tether.Backoff;
 import dev.tether.ChannelSettings;
 import dev.tether.ConfigKeys;
 import dev.tether.ConnectionSettings;
-import dev.tether.internal.Check;
-import dev.tether.internal.Durations;
-import dev.tether.internal.SslContexts;
-import dev.tether.internal.InvalidSettingException;
+import dev.tether.internal.values.Check;
+import dev.tether.internal.values.Durations;
+import dev.tether.internal.connect.SslContexts;
+import dev.tether.internal.values.InvalidSettingException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -95,6 +97,28 @@ public final class ConfigReader {
      */
     public boolean metricsEnabled() {
         return globalSwitch(ConfigKeys.METRICS_ENABLED);
+    }
+
+    /**
+     * Reads every global on/off key ({@link ConfigKeys#GLOBAL_KEYS}).
+     *
+     * @return each key's value (default {@code true})
+     * @throws InvalidConfigurationException naming every value that is not true or false
+     */
+    public Map<String, Boolean> globalSwitches() {
+        Map<String, Boolean> switches = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String key : ConfigKeys.GLOBAL_KEYS) {
+            try {
+                switches.put(key, globalSwitch(key));
+            } catch (InvalidConfigurationException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return Map.copyOf(switches);
     }
 
     private boolean globalSwitch(String name) {

@@ -2,6 +2,7 @@ package dev.tether.internal.health;
 
 import com.rabbitmq.client.Address;
 import dev.tether.AddressFailure;
+import dev.tether.ConfigKeys;
 import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
@@ -45,7 +46,7 @@ public final class ReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
-            if (!registry.healthEnabled()) {
+            if (!registry.switchedOn(ConfigKeys.HEALTH_ENABLED)) {
                 return HealthCheckResponse.named(NAME).up().withData("enabled", false).build();
             }
             HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);

@@ -1,13 +1,14 @@
 package dev.tether.internal.publish;
 
+import dev.tether.internal.access.ConnectionAccess;
+import dev.tether.ChannelSettings;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
-import dev.tether.PersistentConnection;
 import dev.tether.PublishException;
 import dev.tether.PublishException.Reason;
 import dev.tether.Publisher;
-import dev.tether.internal.Durations;
+import dev.tether.internal.values.Durations;
 import dev.tether.internal.channels.ChannelPool;
 import dev.tether.internal.channels.PooledChannel;
 import dev.tether.internal.metrics.Recorder;
@@ -45,20 +46,22 @@ public final class ConfirmingPublisher implements Publisher {
 
     private static final System.Logger LOG = System.getLogger("dev.tether");
 
-    private final PersistentConnection holder;
+    private final ConnectionAccess holder;
+    private final Duration confirmTimeout;
     private final ChannelPool<ConfirmTracker> pool;
     private final Recorder recorder;
 
     /**
-     * @param holder the holder whose connection the confirm channels belong to
-     * @param max the most confirm channels ({@code channels.max})
+     * @param holder the port to the holder whose connection the confirm channels belong to
+     * @param settings the most confirm channels ({@code channels.max}), the checkout and confirm timeouts
      * @param recorder observes the pool, its borrow waits and every publish's outcome
      */
-    public ConfirmingPublisher(PersistentConnection holder, int max, Recorder recorder) {
+    public ConfirmingPublisher(ConnectionAccess holder, ChannelSettings settings, Recorder recorder) {
         this.holder = holder;
+        this.confirmTimeout = settings.confirmTimeout();
         this.recorder = recorder;
         String name = holder.name();
-        this.pool = new ChannelPool<>(holder, "confirm channel", max, channel -> ConfirmTracker.attach(channel, name),
+        this.pool = new ChannelPool<>(holder, "confirm channel", settings, channel -> ConfirmTracker.attach(channel, name),
                 waitNanos -> recorder.borrowed(Recorder.CONFIRM_CHANNELS, waitNanos));
         recorder.observe(Recorder.CONFIRM_CHANNELS, pool);
     }
@@ -83,7 +86,7 @@ public final class ConfirmingPublisher implements Publisher {
         } catch (IOException e) {
             throw notSent(exchange, routingKey, e);
         }
-        Duration timeout = holder.settings().channels().confirmTimeout();
+        Duration timeout = confirmTimeout;
         long waitFrom = System.nanoTime();
         Throwable ended;
         try {
@@ -114,7 +117,7 @@ public final class ConfirmingPublisher implements Publisher {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(notSent(exchange, routingKey, e));
         }
-        return settle(sent, exchange, routingKey, holder.settings().channels().confirmTimeout().toNanos());
+        return settle(sent, exchange, routingKey, confirmTimeout.toNanos());
     }
 
     /** Closes the pool of confirm channels (the holder is closing; their connection goes with it). */
@@ -169,7 +172,7 @@ public final class ConfirmingPublisher implements Publisher {
      * @return the publish's outcome, completed exceptionally with a {@link PublishException}
      */
     private CompletableFuture<Void> settle(Sent sent, String exchange, String routingKey, long timeoutNanos) {
-        Duration timeout = holder.settings().channels().confirmTimeout();
+        Duration timeout = confirmTimeout;
         CompletableFuture<Void> outcome = new CompletableFuture<>();
         sent.confirm().orTimeout(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS).whenComplete((ok, failure) -> {
             Throwable ended = failure;

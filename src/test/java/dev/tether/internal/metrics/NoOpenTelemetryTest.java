@@ -47,7 +47,7 @@ class NoOpenTelemetryTest {
             assertFalse((Boolean) loader.loadClass(MetricsSupport.class.getName()).getMethod("apiPresent").invoke(null));
             // what a CDI container does with the library's bean and extension classes
             for (String name : List.of("dev.tether.internal.cdi.ConnectionRegistry",
-                    "dev.tether.internal.cdi.TetherExtension")) {
+                    "dev.tether.internal.cdi.build.TetherExtension", "dev.tether.internal.health.HealthExtension")) {
                 Class<?> type = Class.forName(name, true, loader);
                 assertTrue(type.getDeclaredMethods().length > 0);
                 type.getDeclaredConstructors();

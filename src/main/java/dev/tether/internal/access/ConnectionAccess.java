@@ -1,0 +1,77 @@
+package dev.tether.internal.access;
+
+import com.rabbitmq.client.Connection;
+import dev.tether.ConnectionClosedException;
+import dev.tether.ConnectionStatus;
+import dev.tether.NotConnectedException;
+import dev.tether.internal.values.Durations;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The narrow port through which the channel pools, the publisher and the injected connection proxy
+ * reach a holder's connection: its name, the connection now, a bounded wait for the next one, and
+ * the one rule for "wait up to {@code await-timeout}, else fail naming the last failure". They see
+ * nothing else of the holder (no settings to change, no close, no state machine).
+ *
+ * <p>Implemented by the holder ({@code internal.holder.ConnectionHolder}); every method is
+ * thread-safe and may be called from any thread but the holder's own, where only {@link #current()}
+ * and {@link #name()} are meant to be used.
+ */
+public interface ConnectionAccess {
+
+    /** @return the connection's name, for messages */
+    String name();
+
+    /** @return the holder's status, for the last failure a {@link NotConnectedException} names */
+    ConnectionStatus status();
+
+    /** @return the usable connection now, without waiting */
+    Optional<Connection> current();
+
+    /**
+     * @param timeout how long to wait
+     * @return the next usable connection
+     * @throws TimeoutException if none came within {@code timeout}
+     * @throws ConnectionClosedException if the holder is or becomes closed
+     * @throws InterruptedException if interrupted while waiting
+     */
+    Connection await(Duration timeout) throws InterruptedException, TimeoutException, ConnectionClosedException;
+
+    /** @return how long a caller waits for a connection ({@code await-timeout}, changeable at run time) */
+    Duration awaitTimeout();
+
+    /** @return the {@link System#nanoTime()} until which a caller starting now waits for a connection */
+    default long deadline() {
+        return System.nanoTime() + awaitTimeout().toNanos();
+    }
+
+    /**
+     * The connection now, unless it is {@code dead}; else waits for the next one until {@code deadline}.
+     *
+     * @param deadline a {@link System#nanoTime()} from {@link #deadline()}
+     * @param dead a connection known to be closed, not to be returned again, or {@code null}
+     * @return an open connection
+     * @throws NotConnectedException naming the last failure, when none came in time
+     * @throws ConnectionClosedException if the holder is closed
+     * @throws InterruptedIOException if interrupted while waiting (the interrupt flag is set again)
+     */
+    default Connection awaitOrFail(long deadline, Connection dead) throws IOException {
+        Connection now = current().orElse(null);
+        if (now != null && now != dead) {
+            return now;
+        }
+        try {
+            return await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (TimeoutException e) {
+            throw new NotConnectedException(name(), status().lastFailure(),
+                    "is not connected (waited " + Durations.format(awaitTimeout()) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while waiting for connection '" + name() + "'");
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package dev.tether.internal.connect;
+
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.AddressResolver;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ListAddressResolver;
+import com.rabbitmq.client.MetricsCollector;
+import com.rabbitmq.client.SocketConfigurator;
+import com.rabbitmq.client.SocketConfigurators;
+import com.rabbitmq.client.impl.CredentialsProvider;
+import com.rabbitmq.client.impl.DefaultCredentialsProvider;
+import dev.tether.AddressFailure;
+import dev.tether.ConnectionSettings;
+import dev.tether.FailureKind;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Makes one connection attempt: asks for the addresses, and tries them in the order
+ * {@link AttemptTargets} gives (addresses shuffled, then every IP address of each host, shuffled)
+ * until one connects. The RabbitMQ client's automatic recovery is off: the holder is the one
+ * recovery mechanism. Owns the {@link TokenRefresh} that keeps expiring credentials fresh on the
+ * connections it opened, until {@link #close()}.
+ */
+public final class ConnectionOpener {
+
+    /** What an attempt gave. */
+    public sealed interface Outcome {
+    }
+
+    /** A connection was opened. */
+    public record Opened(Connection connection, Address address) implements Outcome {
+    }
+
+    /**
+     * Every address failed.
+     *
+     * @param address where the most telling failure happened, or {@code null} when none was tried
+     * @param cause the most telling failure; the other addresses' failures are its suppressed exceptions
+     * @param kind the classification of {@code cause}
+     * @param each every address's failure, in the order tried; empty when none was tried
+     */
+    public record Failed(Address address, Throwable cause, FailureKind kind, List<AddressFailure> each)
+            implements Outcome {
+
+        public Failed {
+            each = List.copyOf(each);
+        }
+
+        /** A failure before or after trying addresses: the resolver, the TLS stores, a listener. */
+        public Failed(Address address, Throwable cause, FailureKind kind) {
+            this(address, cause, kind, List.of());
+        }
+
+        /** As above, classified by {@link FailureClassifier#classify}. */
+        public Failed(Address address, Throwable cause) {
+            this(address, cause, FailureClassifier.classify(cause));
+        }
+
+        /** The most telling of {@code each} (not empty), with the others attached to its cause as suppressed. */
+        static Failed of(List<AddressFailure> each) {
+            AddressFailure kept = each.get(0);
+            for (AddressFailure next : each) {
+                kept = moreTelling(kept, next);
+            }
+            for (AddressFailure other : each) {
+                if (other.cause() != kept.cause()) {
+                    kept.cause().addSuppressed(other.cause());
+                }
+            }
+            return new Failed(kept.address(), kept.cause(), kept.kind(), each);
+        }
+
+        /** A misconfiguration beats a transient failure, and a refusal counts only if all refused. */
+        private static AddressFailure moreTelling(AddressFailure kept, AddressFailure next) {
+            if (next.kind().misconfiguration() && !kept.kind().misconfiguration()) {
+                return next;
+            }
+            if (kept.kind().misconfiguration()) {
+                return kept;
+            }
+            return next.kind() == FailureKind.REFUSED ? kept : next;
+        }
+    }
+
+    private final AtomicReference<Socket> inFlight = new AtomicReference<>();
+    private final AddressResolver resolver;
+    private final CredentialsProvider credentials;
+    private final TokenRefresh tokenRefresh;
+    private final MetricsCollector collector;
+    private final BooleanSupplier cancelled;
+    private final AttemptTargets targets;
+
+    /**
+     * @param name the connection's name, for the token-refresh thread's
+     * @param sources where each attempt asks for its addresses and credentials; a {@code null} part
+     *     means the attempt's settings'
+     * @param collector the RabbitMQ client's {@link MetricsCollector} for every attempt's
+     *     connection, or {@code null} for none
+     * @param random the shuffle's random source
+     * @param cancelled whether the holder is closed: an attempt starting after that fails at once
+     * @param hosts resolves host names ({@code InetAddress::getAllByName}; tests map made-up names
+     *     to loopback IPs)
+     */
+    ConnectionOpener(String name, Sources sources, MetricsCollector collector, RandomGenerator random,
+            BooleanSupplier cancelled, AttemptTargets.HostResolver hosts) {
+        this.resolver = sources.addresses();
+        this.credentials = sources.credentials();
+        this.tokenRefresh = new TokenRefresh(name, sources.refresh());
+        this.collector = collector;
+        this.cancelled = cancelled;
+        this.targets = new AttemptTargets(random, hosts);
+    }
+
+    /** As above, resolving host names through the system's resolver. */
+    public ConnectionOpener(String name, Sources sources, MetricsCollector collector, RandomGenerator random,
+            BooleanSupplier cancelled) {
+        this(name, sources, collector, random, cancelled, InetAddress::getAllByName);
+    }
+
+    /** Closes the socket of the attempt in progress, if any, so that it fails at once (on close). */
+    public void abortInFlight() {
+        Socket socket = inFlight.getAndSet(null);
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the attempt fails either way
+            }
+        }
+    }
+
+    /** Stops the token-refresh thread, if one was started: when the holder has finished closing. */
+    public void close() {
+        tokenRefresh.close();
+    }
+
+    /**
+     * Tries to connect; blocks on each host's name lookup and up to {@code connection-timeout} per
+     * IP address. Asks the sources once for the addresses and the user name and password, falling
+     * back to those of {@code settings}.
+     *
+     * @param settings the settings of this attempt
+     * @return the outcome; never throws
+     */
+    public Outcome open(ConnectionSettings settings) {
+        AddressResolver addressSource = resolver != null ? resolver : new ListAddressResolver(settings.addresses());
+        CredentialsProvider userSource = credentials != null ? credentials
+                : new DefaultCredentialsProvider(settings.username(), settings.password());
+        AttemptCredentials.Read read = AttemptCredentials.read(userSource);
+        if (read instanceof AttemptCredentials.Unusable unusable) {
+            return new Failed(null, unusable.cause(), unusable.kind());
+        }
+        List<Address> addresses;
+        try {
+            addresses = addressSource.getAddresses();
+        } catch (Exception e) {
+            return new Failed(null, e);
+        }
+        if (addresses == null || addresses.isEmpty()) {
+            return new Failed(null, new UnknownHostException("the address resolver returned no address"),
+                    FailureKind.UNREACHABLE);
+        }
+        ConnectionFactory factory;
+        try {
+            AttemptCredentials.Usable usable = (AttemptCredentials.Usable) read;
+            factory = factory(settings, usable.credentials());
+            if (usable.expiring()) {
+                factory.setCredentialsRefreshService(tokenRefresh.get());
+            }
+        } catch (GeneralSecurityException | IOException e) {
+            return new Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used
+        }
+        List<AddressFailure> each = new ArrayList<>();
+        for (Address address : targets.ordered(addresses, settings.tls() ? 5671 : 5672)) {
+            if (cancelled.getAsBoolean()) {
+                break; // closing: the holder ignores this outcome; look no further names up
+            }
+            Opened opened = tryAddress(factory, settings, address, each);
+            if (opened != null) {
+                return opened;
+            }
+        }
+        return each.isEmpty() ? new Failed(null, new IOException("closed"), FailureKind.UNKNOWN) : Failed.of(each);
+    }
+
+    /** Tries each IP address of {@code address} in turn; adds every failure to {@code each}; null if none connected. */
+    private Opened tryAddress(ConnectionFactory factory, ConnectionSettings settings, Address address,
+            List<AddressFailure> each) {
+        int defaultPort = settings.tls() ? 5671 : 5672;
+        List<AttemptTargets.Target> ips;
+        try {
+            ips = targets.of(address, defaultPort);
+        } catch (UnknownHostException | SecurityException e) {
+            each.add(new AddressFailure(AttemptTargets.withPort(address, defaultPort), e, FailureKind.UNREACHABLE));
+            targets.failed(AttemptTargets.withPort(address, defaultPort));
+            return null;
+        }
+        for (AttemptTargets.Target target : ips) {
+            try {
+                // a resolver of the one resolved address: given a list of one, the client would resolve the name again
+                AddressResolver one = new ListAddressResolver(List.of(target.connect()));
+                Opened opened = new Opened(factory.newConnection(null, one, settings.clientName()), target.reported());
+                targets.connected(target.reported());
+                targets.connected(AttemptTargets.withPort(address, defaultPort));
+                return opened;
+            } catch (Exception e) {
+                each.add(new AddressFailure(target.reported(), e, FailureClassifier.classify(e)));
+                targets.failed(target.reported());
+            } finally {
+                inFlight.set(null);
+            }
+        }
+        targets.failed(AttemptTargets.withPort(address, defaultPort));
+        return null;
+    }
+
+    private ConnectionFactory factory(ConnectionSettings settings, CredentialsProvider credentials)
+            throws GeneralSecurityException, IOException {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setAutomaticRecoveryEnabled(false);
+        factory.setTopologyRecoveryEnabled(false);
+        factory.setExceptionHandler(QuietConnectionErrors.INSTANCE);
+        factory.setCredentialsProvider(credentials);
+        factory.setVirtualHost(settings.virtualHost());
+        int timeout = (int) settings.connectionTimeout().toMillis();
+        factory.setConnectionTimeout(timeout);
+        // The client waits handshakeTimeout / 2 for the broker's connection.start, and handshakeTimeout
+        // for each later handshake frame: so the first wait is exactly connection-timeout.
+        factory.setHandshakeTimeout(2 * timeout);
+        factory.setShutdownTimeout(timeout);
+        factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
+        if (collector != null) {
+            factory.setMetricsCollector(collector);
+        }
+        SocketConfigurator sockets = SocketConfigurators.defaultConfigurator();
+        if (settings.tls()) {
+            // Only the socket factory: the client's useSslProtocol(context) and setSslContextFactory(...)
+            // both force host name verification on (5.37), which would ignore tls.verify-hostname=false.
+            factory.setSocketFactory(SslContexts.create(settings.tlsOptions()).getSocketFactory());
+            String[] protocols = settings.tlsOptions().protocols().toArray(String[]::new);
+            sockets = sockets.andThen(socket -> ((SSLSocket) socket).setEnabledProtocols(protocols));
+            if (settings.verifyHostname()) {
+                sockets = sockets.andThen(SocketConfigurators.enableHostnameVerification());
+            }
+        }
+        factory.setSocketConfigurator(sockets.andThen(socket -> {
+            inFlight.set(socket);
+            if (cancelled.getAsBoolean()) { // close() may have looked for a socket just before this one
+                throw new IOException("closed");
+            }
+        }));
+        return factory;
+    }
+}

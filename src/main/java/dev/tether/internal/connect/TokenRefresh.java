@@ -1,0 +1,56 @@
+package dev.tether.internal.connect;
+
+import com.rabbitmq.client.impl.CredentialsRefreshService;
+import com.rabbitmq.client.impl.DefaultCredentialsRefreshService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Supplier;
+
+/**
+ * The holder's {@link CredentialsRefreshService}, for credentials that expire (OAuth 2 tokens): the
+ * RabbitMQ client registers each connection opened with such credentials, refreshes them before
+ * they expire and sends the new secret on the live connection ({@code connection.update-secret}).
+ * The application's service when it gave one; else the client's default (refresh at 80 % of the
+ * token's lifetime), created on first use on a daemon thread {@code tether-<name>-token-refresh},
+ * and shut down with the holder.
+ */
+final class TokenRefresh implements Supplier<CredentialsRefreshService> {
+
+    private final String name;
+    private final CredentialsRefreshService given;
+    private ScheduledThreadPoolExecutor thread;
+    private DefaultCredentialsRefreshService own;
+
+    /**
+     * @param name the connection's name, for the thread's
+     * @param given the application's service, or {@code null} for the default
+     */
+    TokenRefresh(String name, CredentialsRefreshService given) {
+        this.name = name;
+        this.given = given;
+    }
+
+    @Override
+    public synchronized CredentialsRefreshService get() {
+        if (given != null) {
+            return given;
+        }
+        if (own == null) {
+            thread = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread t = new Thread(task, "tether-" + name + "-token-refresh");
+                t.setDaemon(true);
+                return t;
+            });
+            own = new DefaultCredentialsRefreshService.DefaultCredentialsRefreshServiceBuilder()
+                    .scheduler(thread).build();
+        }
+        return own;
+    }
+
+    /** Stops the default service, if one was created; the application's is the application's to close. */
+    synchronized void close() {
+        if (own != null) {
+            own.close();
+            thread.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.tether.internal.holder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.impl.CredentialsProvider;
+import dev.tether.ConnectionEvent.ConnectFailed;
+import dev.tether.ConnectionEvent.Connected;
+import dev.tether.ConnectionSettings;
+import dev.tether.ConnectionState;
+import dev.tether.FailureKind;
+import dev.tether.PersistentConnection;
+import dev.tether.internal.connect.Sources;
+import dev.tether.testing.Await;
+import dev.tether.testing.EmbeddedBroker;
+import dev.tether.testing.FixedRandom;
+import dev.tether.testing.QpidBroker;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A credentials provider asked on every attempt (plain Java, virtual time, embedded broker whose
+ * only user is guest/guest): rotated values are used from the next attempt on, and a provider that
+ * fails or gives nothing usable fails that attempt, never the holder.
+ */
+@ExtendWith(EmbeddedBroker.class)
+class HolderCredentialsTest {
+
+    private static final String OLD = "Old-R0tated-Secret";
+
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final Recorder events = new Recorder();
+    private final Rotating credentials = new Rotating();
+    private ConnectionHolder holder;
+
+    /** A provider whose values the test changes, counting how often it was asked. */
+    static final class Rotating implements CredentialsProvider {
+        final AtomicReference<String> username = new AtomicReference<>("guest");
+        final AtomicReference<String> password = new AtomicReference<>(OLD);
+        final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        final AtomicInteger asked = new AtomicInteger();
+
+        @Override
+        public String getUsername() {
+            asked.incrementAndGet();
+            RuntimeException e = failure.get();
+            if (e != null) {
+                throw e;
+            }
+            return username.get();
+        }
+
+        @Override
+        public String getPassword() {
+            return password.get();
+        }
+    }
+
+    private void start(QpidBroker broker) {
+        // the settings' own password is wrong too: only the provider's can connect
+        ConnectionSettings settings = ConnectionSettings.builder().uri(broker.uri()).password("not-this-one").build();
+        holder = Holders.withSources(settings, scheduler, new FixedRandom(0.5), new Sources(null, credentials, null), events);
+        holder.start();
+        scheduler.runDue();
+    }
+
+    @AfterEach
+    void close() {
+        if (holder != null) {
+            holder.close();
+            scheduler.runDue();
+        }
+    }
+
+    @Test
+    void theProviderIsAskedOnEveryAttemptAndARotatedPasswordIsUsedFromTheNextOn(QpidBroker broker) {
+        start(broker);
+        assertEquals(FailureKind.AUTHENTICATION, events.last(ConnectFailed.class).kind());
+        assertEquals(1, credentials.asked.get());
+
+        credentials.password.set("guest"); // rotated, as a Secret's file changes
+        scheduler.advanceToNext();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+        assertEquals(2, credentials.asked.get());
+        assertEquals(2, events.last(Connected.class).attempt());
+
+        credentials.password.set(OLD); // rotated again, to a password the broker does not know
+        holder.reconnect();
+        scheduler.runDue();
+        assertEquals(3, credentials.asked.get(), "the reconnection asked again");
+        assertEquals(FailureKind.AUTHENTICATION, events.last(ConnectFailed.class).kind());
+        String shown = events.events() + " " + holder.status() + " " + holder;
+        assertFalse(shown.contains(OLD), shown);
+    }
+
+    @Test
+    void aProviderThatThrowsFailsTheAttemptWithItsNameAndTheHolderRetries(QpidBroker broker) {
+        credentials.failure.set(new IllegalStateException("vault is sealed"));
+        start(broker);
+        ConnectFailed failed = events.last(ConnectFailed.class);
+        assertEquals(FailureKind.UNKNOWN, failed.kind(), "not misconfiguration: a secret store may come back");
+        assertNull(failed.address(), "no address was tried");
+        assertTrue(failed.cause().getMessage().contains(Rotating.class.getName()), failed.cause().getMessage());
+        assertEquals(Duration.ofMillis(100), failed.nextDelay(), "the normal first delay (backoff.initial)");
+
+        credentials.failure.set(null);
+        credentials.password.set("guest");
+        scheduler.advanceToNext();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+    }
+
+    @Test
+    void aProviderWithoutUserNameOrPasswordIsAnAuthenticationFailure(QpidBroker broker) {
+        credentials.username.set(null);
+        start(broker);
+        ConnectFailed noUser = events.last(ConnectFailed.class);
+        assertEquals(FailureKind.AUTHENTICATION, noUser.kind());
+        assertTrue(noUser.cause().getMessage().endsWith("gave no user name"), noUser.cause().getMessage());
+
+        credentials.username.set("guest");
+        credentials.password.set(null);
+        scheduler.advanceToNext();
+        ConnectFailed noPassword = events.last(ConnectFailed.class);
+        assertEquals(2, noPassword.attempt());
+        assertTrue(noPassword.cause().getMessage().endsWith("gave no password"), noPassword.cause().getMessage());
+        assertEquals(ConnectionState.CONNECTING, holder.state());
+    }
+
+    @Test
+    void expiringCredentialsGetARefreshThreadThatEndsWithTheHolder(QpidBroker broker) throws Exception {
+        CredentialsProvider token = new CredentialsProvider() {
+            @Override
+            public String getUsername() {
+                return "guest";
+            }
+
+            @Override
+            public String getPassword() {
+                return "guest";
+            }
+
+            @Override
+            public Duration getTimeBeforeExpiration() {
+                return Duration.ofHours(1); // the client registers it; its refresh is not due in this test
+            }
+        };
+        PersistentConnection expiring = PersistentConnection.builder(
+                ConnectionSettings.builder("expiring").uri(broker.uri()).build()).credentialsProvider(token).build();
+        assertTrue(expiring.await(Duration.ofSeconds(10)).isOpen(), "connected with credentials that expire");
+        assertTrue(refreshThreadAlive(), "the default refresh service runs on the holder's own thread");
+        expiring.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Await.until("the refresh thread ended", Duration.ofSeconds(10), () -> !refreshThreadAlive());
+    }
+
+    private static boolean refreshThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().equals("tether-expiring-token-refresh"));
+    }
+}

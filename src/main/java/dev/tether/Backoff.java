@@ -28,7 +28,9 @@ public record Backoff(Duration initial, Duration max, double multiplier, double 
 
     /** The defaults: 100 ms, 30 s, ×2, ±30 %, 1 s while refused. */
     public static final Backoff DEFAULT =
-            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.3, Duration.ofSeconds(1));
+            new Backoff(Setting.BACKOFF_INITIAL.defaultValue(), Setting.BACKOFF_MAX.defaultValue(),
+                    Setting.BACKOFF_MULTIPLIER.defaultValue(), Setting.BACKOFF_JITTER.defaultValue(),
+                    Setting.BACKOFF_REFUSED_MAX.defaultValue());
 
     /**
      * Validates the values.
@@ -37,18 +39,14 @@ public record Backoff(Duration initial, Duration max, double multiplier, double 
      *     than {@link #LONGEST}, {@code max} below {@code initial}, a multiplier below 1 or a jitter outside [0, 1)
      */
     public Backoff {
-        Check.positiveAtMost("backoff.initial", initial, LONGEST);
-        Check.positiveAtMost("backoff.max", max, LONGEST);
-        Check.positiveAtMost("backoff.refused-max", refusedMax, LONGEST);
+        Setting.BACKOFF_INITIAL.check(initial);
+        Setting.BACKOFF_MAX.check(max);
+        Setting.BACKOFF_REFUSED_MAX.check(refusedMax);
         if (max.compareTo(initial) < 0) {
             throw Check.invalid("backoff.max", "must not be below backoff.initial");
         }
-        if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-            throw Check.invalid("backoff.multiplier", "must be a number of at least 1, was " + multiplier);
-        }
-        if (!(jitter >= 0.0 && jitter < 1.0)) {
-            throw Check.invalid("backoff.jitter", "must be in [0, 1), was " + jitter);
-        }
+        Setting.BACKOFF_MULTIPLIER.check(multiplier);
+        Setting.BACKOFF_JITTER.check(jitter);
     }
 
     /** @return a copy with another initial delay */

@@ -1,6 +1,5 @@
 package dev.tether;
 
-import dev.tether.internal.values.Check;
 import java.time.Duration;
 
 /**
@@ -33,7 +32,8 @@ public record ChannelSettings(int max, Duration checkoutTimeout, Duration confir
     public static final Duration LONGEST = Duration.ofDays(1);
 
     /** The defaults: 16 channels, 5 s to check one out, 10 s for a confirm. */
-    public static final ChannelSettings DEFAULT = new ChannelSettings(16, Duration.ofSeconds(5), Duration.ofSeconds(10));
+    public static final ChannelSettings DEFAULT = new ChannelSettings(Setting.CHANNELS_MAX.defaultValue(),
+            Setting.CHANNELS_CHECKOUT_TIMEOUT.defaultValue(), Setting.PUBLISH_CONFIRM_TIMEOUT.defaultValue());
 
     /**
      * Validates the values.
@@ -42,11 +42,9 @@ public record ChannelSettings(int max, Duration checkoutTimeout, Duration confir
      *     or a duration that is not positive or longer than {@link #LONGEST}
      */
     public ChannelSettings {
-        if (max < 1 || max > MOST_CHANNELS) {
-            throw Check.invalid(ConfigKeys.CHANNELS_MAX, "must be between 1 and " + MOST_CHANNELS + ", was " + max);
-        }
-        Check.positiveAtMost(ConfigKeys.CHANNELS_CHECKOUT_TIMEOUT, checkoutTimeout, LONGEST);
-        Check.positiveAtMost(ConfigKeys.PUBLISH_CONFIRM_TIMEOUT, confirmTimeout, LONGEST);
+        Setting.CHANNELS_MAX.check(max);
+        Setting.CHANNELS_CHECKOUT_TIMEOUT.check(checkoutTimeout);
+        Setting.PUBLISH_CONFIRM_TIMEOUT.check(confirmTimeout);
     }
 
     /** @param value the pool size @return a copy with another pool size */

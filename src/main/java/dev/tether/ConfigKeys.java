@@ -74,16 +74,16 @@ public final class ConfigKeys {
     /** Global only ({@code tether.metrics.enabled}): record OpenTelemetry metrics when the API is present. */
     public static final String METRICS_ENABLED = "metrics.enabled";
 
-    /** Every per-connection key, in the order of the README's table. */
-    public static final List<String> CONNECTION_KEYS = List.of(URI, ADDRESSES, USERNAME, PASSWORD, VIRTUAL_HOST,
-            CLIENT_NAME, CONNECTION_TIMEOUT, HEARTBEAT, AWAIT_TIMEOUT, BACKOFF_INITIAL, BACKOFF_MAX,
-            BACKOFF_MULTIPLIER, BACKOFF_JITTER, BACKOFF_REFUSED_MAX, EAGER, TLS_VERIFY_HOSTNAME, TLS_TRUST_STORE,
-            TLS_TRUST_STORE_PASSWORD, TLS_TRUST_STORE_TYPE, TLS_KEY_STORE, TLS_KEY_STORE_PASSWORD, TLS_KEY_STORE_TYPE,
-            TLS_PROTOCOLS, CHANNELS_MAX, CHANNELS_CHECKOUT_TIMEOUT, PUBLISH_CONFIRM_TIMEOUT);
+    /** Every per-connection key, in the order of the README's table (from {@link Setting#all()}). */
+    public static final List<String> CONNECTION_KEYS = keys(Setting.Scope.CONNECTION);
 
-    /** Every global-only key, read as {@code tether.<key>}. */
-    public static final List<String> GLOBAL_KEYS = List.of(HEALTH_ENABLED, METRICS_ENABLED);
+    /** Every global-only key, read as {@code tether.<key>} (from {@link Setting#all()}). */
+    public static final List<String> GLOBAL_KEYS = keys(Setting.Scope.GLOBAL);
 
     private ConfigKeys() {
+    }
+
+    private static List<String> keys(Setting.Scope scope) {
+        return Setting.all().stream().filter(setting -> setting.scope() == scope).map(Setting::key).toList();
     }
 }

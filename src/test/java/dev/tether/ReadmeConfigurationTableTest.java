@@ -16,13 +16,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table and the key constants say the same thing. */
+/** The README's configuration table and the settings' declarations ({@link Setting}) say the same thing. */
 class ReadmeConfigurationTableTest {
 
     private static final Pattern ROW = Pattern.compile("^\\| `([a-z.-]+)` \\| (\\w+) \\| (.+?) \\| (.+) \\|$");
 
     @Test
-    void everyKeyConstantHasExactlyOneRowWithTypeDefaultAndMeaning() throws IOException {
+    void everyDeclaredSettingHasExactlyOneRowWithItsTypeDefaultAndAMeaning() throws IOException {
         List<String> rows = new ArrayList<>();
         boolean inSection = false;
         for (String line : Files.readAllLines(Path.of("README.md"))) {
@@ -33,6 +33,9 @@ class ReadmeConfigurationTableTest {
                 if (row.matches()) {
                     rows.add(row.group(1));
                     assertTrue(row.group(4).length() > 10, "meaning of " + row.group(1));
+                    Setting<?> setting = Setting.forKey(row.group(1)).orElseThrow();
+                    assertEquals(setting.kind(), row.group(2), "type of " + row.group(1));
+                    assertEquals(setting.defaultText(), row.group(3), "default of " + row.group(1));
                 }
             }
         }

@@ -2,20 +2,15 @@ package dev.tether.internal.config;
 
 import static dev.tether.ConfigKeys.PREFIX;
 
-import dev.tether.Backoff;
-import dev.tether.ChannelSettings;
 import dev.tether.ConfigKeys;
 import dev.tether.ConnectionSettings;
-import dev.tether.internal.values.Check;
-import dev.tether.internal.values.Durations;
+import dev.tether.Setting;
+import dev.tether.Setting.Scope;
 import dev.tether.internal.connect.SslContexts;
 import dev.tether.internal.values.InvalidSettingException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,9 +27,6 @@ import org.eclipse.microprofile.config.ConfigValue;
 public final class ConfigReader {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final List<String> STORE_KEYS = List.of(ConfigKeys.TLS_TRUST_STORE,
-            ConfigKeys.TLS_TRUST_STORE_PASSWORD, ConfigKeys.TLS_KEY_STORE, ConfigKeys.TLS_KEY_STORE_PASSWORD);
-
     private static final Set<String> ENDPOINT_KEYS = Set.of(ConfigKeys.ADDRESSES, ConfigKeys.USERNAME,
             ConfigKeys.PASSWORD, ConfigKeys.VIRTUAL_HOST);
 
@@ -127,7 +119,7 @@ public final class ConfigReader {
             return true;
         }
         try {
-            return bool(name, value(key));
+            return Setting.forKey(name).map(setting -> (Boolean) setting.parse(value(key))).orElseThrow();
         } catch (InvalidSettingException e) {
             throw new InvalidConfigurationException(List.of(problem(key, e.reason())));
         }
@@ -143,34 +135,15 @@ public final class ConfigReader {
     public ConnectionSettings settings(String name) {
         List<String> problems = new ArrayList<>();
         ConnectionSettings.Builder builder = ConnectionSettings.builder(name);
-        String[] stores = new String[4]; // trust store, its password, key store, its password: set in pairs
-        for (String key : ConfigKeys.CONNECTION_KEYS) {
-            String source = sourceKey(name, key);
-            if (source == null || key.startsWith("backoff.") || key.startsWith("channels.")
-                    || key.startsWith("publish.")) {
-                continue;
+        for (Setting<?> setting : Setting.all()) { // uri first: the keys after it override its parts
+            String source = setting.scope() == Scope.CONNECTION ? sourceKey(name, setting.key()) : null;
+            if (source != null) {
+                try {
+                    builder.set(setting.key(), value(source));
+                } catch (InvalidSettingException e) {
+                    problems.add(problem(source, e.reason()));
+                }
             }
-            int store = STORE_KEYS.indexOf(key);
-            if (store >= 0) {
-                stores[store] = value(source);
-                continue;
-            }
-            try {
-                apply(builder, key, source, value(source));
-            } catch (InvalidSettingException e) {
-                problems.add(problem(source, e.reason()));
-            }
-        }
-        builder.trustStore(stores[0], stores[1]).keyStore(stores[2], stores[3]);
-        try {
-            builder.backoff(backoff(name));
-        } catch (InvalidSettingException e) {
-            problems.add(problem(keyFor(name, e.key()), e.reason()));
-        }
-        try {
-            builder.channels(channels(name));
-        } catch (InvalidSettingException e) {
-            problems.add(problem(keyFor(name, e.key()), e.reason()));
         }
         if (problems.isEmpty()) {
             try {
@@ -182,84 +155,6 @@ public final class ConfigReader {
             }
         }
         throw new InvalidConfigurationException(problems);
-    }
-
-    private static void apply(ConnectionSettings.Builder builder, String key, String source, String value) {
-        switch (key) {
-            case ConfigKeys.URI -> builder.uri(value);
-            case ConfigKeys.ADDRESSES -> builder.addresses(value);
-            case ConfigKeys.USERNAME -> builder.username(value);
-            case ConfigKeys.PASSWORD -> builder.password(value);
-            case ConfigKeys.VIRTUAL_HOST -> builder.virtualHost(value);
-            case ConfigKeys.CLIENT_NAME -> builder.clientName(value);
-            case ConfigKeys.CONNECTION_TIMEOUT -> builder.connectionTimeout(Durations.parse(key, value));
-            case ConfigKeys.HEARTBEAT -> builder.heartbeat(Durations.parse(key, value));
-            case ConfigKeys.AWAIT_TIMEOUT -> builder.awaitTimeout(Durations.parse(key, value));
-            case ConfigKeys.EAGER -> builder.eager(bool(key, value));
-            case ConfigKeys.TLS_VERIFY_HOSTNAME -> builder.verifyHostname(bool(key, value));
-            case ConfigKeys.TLS_TRUST_STORE_TYPE -> builder.trustStoreType(value);
-            case ConfigKeys.TLS_KEY_STORE_TYPE -> builder.keyStoreType(value);
-            case ConfigKeys.TLS_PROTOCOLS -> builder.tlsProtocols(Arrays.stream(value.split(","))
-                    .map(String::trim).filter(p -> !p.isEmpty()).toList());
-            default -> throw new IllegalStateException("unhandled key " + source);
-        }
-    }
-
-    private Backoff backoff(String name) {
-        Backoff defaults = Backoff.DEFAULT;
-        return new Backoff(
-                duration(name, ConfigKeys.BACKOFF_INITIAL, defaults.initial()),
-                duration(name, ConfigKeys.BACKOFF_MAX, defaults.max()),
-                number(name, ConfigKeys.BACKOFF_MULTIPLIER, defaults.multiplier()),
-                number(name, ConfigKeys.BACKOFF_JITTER, defaults.jitter()),
-                duration(name, ConfigKeys.BACKOFF_REFUSED_MAX, defaults.refusedMax()));
-    }
-
-    private ChannelSettings channels(String name) {
-        ChannelSettings defaults = ChannelSettings.DEFAULT;
-        return new ChannelSettings(
-                integer(name, ConfigKeys.CHANNELS_MAX, defaults.max()),
-                duration(name, ConfigKeys.CHANNELS_CHECKOUT_TIMEOUT, defaults.checkoutTimeout()),
-                duration(name, ConfigKeys.PUBLISH_CONFIRM_TIMEOUT, defaults.confirmTimeout()));
-    }
-
-    private int integer(String name, String key, int fallback) {
-        String source = sourceKey(name, key);
-        if (source == null) {
-            return fallback;
-        }
-        String value = value(source).trim();
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw Check.invalid(key, "'" + value + "' is not a whole number");
-        }
-    }
-
-    private Duration duration(String name, String key, Duration fallback) {
-        String source = sourceKey(name, key);
-        return source == null ? fallback : Durations.parse(key, value(source));
-    }
-
-    private double number(String name, String key, double fallback) {
-        String source = sourceKey(name, key);
-        if (source == null) {
-            return fallback;
-        }
-        String value = value(source).trim();
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw Check.invalid(key, "'" + value + "' is not a number");
-        }
-    }
-
-    private static boolean bool(String key, String value) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw Check.invalid(key, "'" + value + "' is not true or false");
-        };
     }
 
     /**

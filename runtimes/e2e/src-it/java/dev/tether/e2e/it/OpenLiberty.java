@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
  * Readiness is at {@code /health/ready} on the HTTP port.
  *
  * <p>Liberty finishes its start (CWWKF0011I) whether the application deployed or not, so the start
- * waits for the application itself and fails at once on an application or feature error in
- * {@code messages.log} (CWWKZ0002E and the like).
+ * waits for the application itself, and fails at once when {@code messages.log} says the
+ * application did not start: an exception thrown while the web module starts (a CDI
+ * {@code DeploymentException}, for one) is logged as SRVE0283E and then CWWKZ0012I "was not
+ * started", an informational message; other application and feature errors as CWWKZ...E or
+ * CWWKF...E.
  */
 final class OpenLiberty implements AppServer {
 
@@ -32,10 +35,12 @@ final class OpenLiberty implements AppServer {
     /** What runtimes/app uses: CDI, JAX-RS, MicroProfile Config and Health; all in the full runtime zip. */
     private static final List<String> FEATURES = List.of("cdi-4.0", "restfulWS-3.1", "mpConfig-3.1", "mpHealth-4.0");
     /**
-     * An application that failed to start or was not found (CWWKZ0002E, CWWKZ0004E, CWWKZ0014W, ...), or a
-     * feature that is missing or conflicts (CWWKF0001E, ...).
+     * An application that was not started (CWWKZ0012I), failed to start (CWWKZ0002E, CWWKZ0004E, ...) or
+     * was not found (CWWKZ0014W), or a feature that is missing or conflicts (CWWKF0001E, ...).
      */
-    private static final Pattern FAILURE = Pattern.compile("\\b(CWWKZ\\d{4}E|CWWKZ0014W|CWWKF\\d{4}E)\\b");
+    private static final Pattern FAILURE = Pattern.compile("\\b(CWWKZ\\d{4}E|CWWKZ0012I|CWWKZ0014W|CWWKF\\d{4}E)\\b");
+    /** A line of messages.log at level E: {@code [date] thread logger E CODE: message}. */
+    private static final Pattern ERROR_LINE = Pattern.compile("(?m)^\\[[^\\]]*\\] \\S+ \\S+\\s+E ");
     /** "The server tether-e2e is ready to run a smarter planet.", printed with or without the application. */
     private static final String SERVER_READY = "CWWKF0011I";
 
@@ -111,14 +116,19 @@ final class OpenLiberty implements AppServer {
         return text.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    /** @return the first application or feature error in messages.log with what follows it, or null */
+    /**
+     * @return null while messages.log does not say the application failed; else the log from its first
+     *     error line (the reason, e.g. SRVE0283E with the exception), or from the failure message
+     */
     private String deploymentFailure() {
         String log = messages();
         Matcher failure = FAILURE.matcher(log);
         if (!failure.find()) {
             return null;
         }
-        return log.substring(failure.start(), Math.min(log.length(), failure.start() + 1200));
+        Matcher error = ERROR_LINE.matcher(log);
+        int from = error.find() ? Math.min(error.start(), failure.start()) : failure.start();
+        return log.substring(from, Math.min(log.length(), from + 1500));
     }
 
     /** @return Liberty's messages.log so far (INFO and above, with stack traces), or "" before it exists */

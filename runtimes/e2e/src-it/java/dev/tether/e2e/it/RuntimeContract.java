@@ -53,7 +53,7 @@ abstract class RuntimeContract {
 
     /**
      * @return the runtime's short name, in client names and timings: {@code payara}, {@code wildfly},
-     *     {@code quarkus}, {@code helidon}
+     *     {@code quarkus}, {@code helidon}, {@code liberty}
      */
     abstract String runtime();
 

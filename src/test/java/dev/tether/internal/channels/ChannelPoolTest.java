@@ -56,7 +56,7 @@ class ChannelPoolTest {
         }
     }
 
-    private ChannelPool<Void> pool(ChannelSettings channels) throws Exception {
+    private ChannelPool<Channel> pool(ChannelSettings channels) throws Exception {
         holder = PersistentConnection.builder(ConnectionSettings.builder("pool").uri(broker.uri())
                 .channels(channels).build()).build();
         holder.await(WAIT);
@@ -65,7 +65,7 @@ class ChannelPoolTest {
 
     @Test
     void aReturnedChannelIsLentAgainAndStaysOpen() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT);
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT);
         Channel first = holder.channels().call(channel -> channel);
         Channel second = holder.channels().call(channel -> channel);
         assertSame(first, second);
@@ -77,7 +77,7 @@ class ChannelPoolTest {
 
     @Test
     void neverMoreThanMaxChannelsAndNeverTwoThreadsOnOneChannel() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT.withMax(3));
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT.withMax(3));
         Set<Channel> inUse = ConcurrentHashMap.newKeySet();
         AtomicInteger concurrent = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
@@ -106,7 +106,7 @@ class ChannelPoolTest {
 
     @Test
     void aCallerThatWaitsTooLongGetsAnExceptionNamingTheConnectionThePoolSizeAndTheWait() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofMillis(200)));
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofMillis(200)));
         CountDownLatch release = new CountDownLatch(1);
         Future<?> occupant = occupy(release);
         long start = System.nanoTime();
@@ -125,7 +125,7 @@ class ChannelPoolTest {
 
     @Test
     void waitingBorrowersAreServedInTheOrderTheyCame() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofSeconds(30)));
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofSeconds(30)));
         CountDownLatch release = new CountDownLatch(1);
         Future<?> occupant = occupy(release);
         List<Integer> served = new CopyOnWriteArrayList<>();
@@ -148,7 +148,7 @@ class ChannelPoolTest {
 
     @Test
     void anInterruptedBorrowerGivesUpWithItsFlagSetAndTakesNoPermit() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofSeconds(30)));
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofSeconds(30)));
         CountDownLatch release = new CountDownLatch(1);
         Future<?> occupant = occupy(release);
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
@@ -172,7 +172,7 @@ class ChannelPoolTest {
 
     @Test
     void aChannelWhoseCallbackThrewIsClosedAndNotLentAgain() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT);
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT);
         Channel[] seen = new Channel[1];
         IOException thrown = assertThrows(IOException.class, () -> holder.channels().run(channel -> {
             seen[0] = channel;
@@ -191,7 +191,7 @@ class ChannelPoolTest {
 
     @Test
     void aChannelTheCallerClosedIsNotLentAgain() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT);
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT);
         Channel closed = holder.channels().call(channel -> {
             channel.abort();
             return channel;

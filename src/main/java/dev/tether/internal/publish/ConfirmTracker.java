@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * The publishes of one confirm channel awaiting the broker's confirm, by sequence number. An ack or
@@ -59,8 +60,15 @@ public final class ConfirmTracker implements ConfirmListener, ReturnListener, Sh
         }
     }
 
+    private final BooleanSupplier holderClosed;
+
     ConfirmTracker(String connectionName) {
+        this(connectionName, () -> false);
+    }
+
+    ConfirmTracker(String connectionName, BooleanSupplier holderClosed) {
         this.connectionName = connectionName;
+        this.holderClosed = holderClosed;
     }
 
     /**
@@ -68,11 +76,13 @@ public final class ConfirmTracker implements ConfirmListener, ReturnListener, Sh
      *
      * @param channel a new channel
      * @param connectionName its connection's name, for messages
+     * @param holderClosed whether the holder is closed (a loss then is Tether's own close: {@code CLOSED})
      * @return the tracker
      * @throws IOException if {@code confirm.select} failed
      */
-    public static ConfirmTracker attach(Channel channel, String connectionName) throws IOException {
-        ConfirmTracker tracker = new ConfirmTracker(connectionName);
+    public static ConfirmTracker attach(Channel channel, String connectionName, BooleanSupplier holderClosed)
+            throws IOException {
+        ConfirmTracker tracker = new ConfirmTracker(connectionName, holderClosed);
         channel.confirmSelect();
         channel.addConfirmListener(tracker);
         channel.addReturnListener(tracker);
@@ -230,7 +240,7 @@ public final class ConfirmTracker implements ConfirmListener, ReturnListener, Sh
         if (publish.replyText != null) { // returned, then the channel went before the ack: it reached no queue
             return returned(publish, cause);
         }
-        if (cause.isInitiatedByApplication()) {
+        if (cause.isInitiatedByApplication() || holderClosed.getAsBoolean()) {
             return failure(Reason.CLOSED, publish, "lost its channel before the confirm: the "
                     + (cause.isHardError() ? "connection" : "channel") + " was closed by Tether or the application",
                     cause);

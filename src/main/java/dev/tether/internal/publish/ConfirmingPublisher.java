@@ -5,6 +5,7 @@ import dev.tether.ChannelSettings;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.tether.ConnectionState;
 import dev.tether.PublishException;
 import dev.tether.PublishException.Reason;
 import dev.tether.Publisher;
@@ -79,7 +80,7 @@ public final class ConfirmingPublisher implements Publisher {
         this.background = new BackgroundThread("tether-" + name + "-publish");
         this.pool = new ChannelPool<>(holder, "confirm channel", settings, channel -> {
             blocked.watch(channel.getConnection());
-            return ConfirmTracker.attach(channel, name);
+            return ConfirmTracker.attach(channel, name, () -> holder.status().state() == ConnectionState.CLOSED);
         }, lent -> lent.attachment().retire(lent.channel(), background),
                 waitNanos -> recorder.borrowed(Recorder.CONFIRM_CHANNELS, waitNanos), background, ChannelPool.IDLE_TIME);
         recorder.observe(Recorder.CONFIRM_CHANNELS, pool);

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -70,13 +72,14 @@ class PublishingLimitsIT {
 
     @Test
     void withFewerChannelNumbersThanThePoolsNeedAPublishWaitsForOneInsteadOfFailing() throws Exception {
-        RabbitMqNode.Setup setup = new RabbitMqNode.Setup(List.of(), List.of("channel_max = 4"), null);
+        RabbitMqNode.Setup setup = new RabbitMqNode.Setup(List.of(), List.of("channel_max = 5"), null);
         try (RabbitMqNode node = RabbitMqNode.start(setup)) {
             PersistentConnection holder = PersistentConnection.builder(ConnectionSettings.builder("it-channel-max")
                     .uri(node.uri()).channels(ChannelSettings.DEFAULT.withMax(4).withCheckoutTimeout(WAIT)).build()).build();
             try {
                 holder.await(WAIT);
-                assertEquals(4, holder.get().getChannelMax());
+                assertEquals(5, holder.get().getChannelMax()); // 4 for the occupants, 1 the holder's own
+                ExecutorService threads = Executors.newCachedThreadPool(); // the common pool may have one thread
                 CountDownLatch all = new CountDownLatch(4);
                 CountDownLatch release = new CountDownLatch(1);
                 List<CompletableFuture<Void>> occupants = new ArrayList<>();
@@ -95,16 +98,17 @@ class PublishingLimitsIT {
                         } catch (IOException expected) {
                             // its channel number is free again
                         }
-                    }));
+                    }, threads));
                 }
                 assertTrue(all.await(30, TimeUnit.SECONDS));
                 CompletableFuture<Void> publish = CompletableFuture.supplyAsync( // sending blocks: no number left
-                        () -> holder.publisher().publishAsync("", "nowhere", null, new byte[1]))
+                        () -> holder.publisher().publishAsync("", "nowhere", null, new byte[1]), threads)
                         .thenCompose(stage -> stage);
                 assertThrows(TimeoutException.class, () -> publish.get(1, TimeUnit.SECONDS), "still waiting, not failed");
                 release.countDown();
                 publish.get(30, TimeUnit.SECONDS); // old: NOT_SENT at once, "no channel number left"
                 CompletableFuture.allOf(occupants.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                threads.shutdown();
             } finally {
                 holder.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }

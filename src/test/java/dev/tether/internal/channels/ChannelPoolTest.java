@@ -123,12 +123,29 @@ class ChannelPoolTest {
         assertEquals(0, pool.lent());
     }
 
+    /**
+     * The occupant borrows again the moment it gives back, before the first waiter has woken: a
+     * non-fair semaphore would let it barge in ahead of the five; the fair one queues it last.
+     */
     @Test
-    void waitingBorrowersAreServedInTheOrderTheyCame() throws Exception {
+    void waitingBorrowersAreServedInTheOrderTheyCameAndNobodyBargesIn() throws Exception {
         ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofSeconds(30)));
         CountDownLatch release = new CountDownLatch(1);
-        Future<?> occupant = occupy(release);
+        CountDownLatch borrowed = new CountDownLatch(1);
         List<Integer> served = new CopyOnWriteArrayList<>();
+        Future<?> occupant = threads.submit(() -> {
+            holder.channels().run(channel -> {
+                borrowed.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            holder.channels().run(channel -> served.add(99)); // at once: the barger
+            return null;
+        });
+        assertTrue(borrowed.await(10, TimeUnit.SECONDS));
         List<Future<?>> waiters = new CopyOnWriteArrayList<>();
         for (int i = 0; i < 5; i++) {
             int id = i;
@@ -143,7 +160,7 @@ class ChannelPoolTest {
             waiter.get(10, TimeUnit.SECONDS);
         }
         occupant.get(10, TimeUnit.SECONDS);
-        assertEquals(List.of(0, 1, 2, 3, 4), served);
+        assertEquals(List.of(0, 1, 2, 3, 4, 99), served);
     }
 
     @Test

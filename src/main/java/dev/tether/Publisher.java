@@ -21,14 +21,17 @@ import java.util.concurrent.CompletionStage;
  * {@code channels.checkout-timeout} for a confirm channel. A publish that is not confirmed fails with
  * a {@link PublishException} whose {@link PublishException.Reason reason} is {@code NOT_SENT},
  * {@code NACKED}, {@code RETURNED} (mandatory only), {@code TIMED_OUT} (after
- * {@code publish.confirm-timeout}), {@code CHANNEL_CLOSED} or {@code CONNECTION_LOST}. Every
+ * {@code publish.confirm-timeout}), {@code CHANNEL_CLOSED}, {@code CONNECTION_LOST} or {@code CLOSED}. Every
  * publish ends, confirmed or failed, within those limits. Delivery is at-least-once: after any
  * reason but {@code NOT_SENT} the message may have arrived, and publishing it again may duplicate it.
  *
  * <p>A mandatory message carries the header {@value #SEQUENCE_HEADER}, which ties a
- * {@code basic.return} to its publish. Stages complete on the RabbitMQ client's connection thread
- * (or the JDK's timer thread for timeouts): use the {@code *Async} variants of dependent actions
- * for anything slow, and never wait for another publish there. All methods are thread-safe.
+ * {@code basic.return} to its publish. The stages {@code publishAsync} returns complete on the
+ * publisher's own thread, {@code tether-<name>-publish}, never on the RabbitMQ client's connection
+ * thread: code there may publish again or use {@code Channels}; completions run one at a time, so
+ * use the {@code *Async} variants of dependent actions for anything slow. While the broker blocks
+ * publishers (a memory or disk alarm), a publish waits up to {@code publish.confirm-timeout} before
+ * sending, then fails {@code NOT_SENT}. All methods are thread-safe.
  */
 public interface Publisher {
 
@@ -59,6 +62,7 @@ public interface Publisher {
      * @param body the body
      * @throws PublishException if the broker did not confirm, with the reason
      * @throws InterruptedException if the thread was interrupted; the message's fate is then unknown
+     *     (its outcome is still counted in the metrics)
      */
     void publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties props, byte[] body)
             throws PublishException, InterruptedException;

@@ -33,6 +33,22 @@ public interface ConnectionAccess {
     Optional<Connection> current();
 
     /**
+     * On the holder's thread while {@code Connected} listeners run, the connection they are being
+     * delivered: not yet {@link #current()}, but the one a borrow there uses.
+     *
+     * @return that connection, or empty (on any other thread, or at any other time)
+     */
+    default Optional<Connection> delivering() {
+        return Optional.empty();
+    }
+
+    /** @return {@link #current()}, else the connection being {@link #delivering() delivered}; never waits */
+    default Optional<Connection> currentOrDelivering() {
+        Optional<Connection> now = current();
+        return now.isPresent() ? now : delivering();
+    }
+
+    /**
      * @param timeout how long to wait
      * @return the next usable connection
      * @throws TimeoutException if none came within {@code timeout}

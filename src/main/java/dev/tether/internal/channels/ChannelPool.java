@@ -12,19 +12,39 @@ import java.lang.System.Logger.Level;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import dev.tether.internal.values.Durations;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
  * A bounded pool of one holder's channels. A borrower holds one of {@code max} permits
- * ({@link Checkout}) from {@link #borrow()} to {@link #giveBack}. Idle channels wait in a LIFO deque; one whose connection is
- * no longer the holder's, or that closed, is discarded instead of lent, and a channel that shuts
- * down while idle removes itself. Closing the pool drops the idle channels without closing them
- * (the holder closes their connection).
+ * ({@link Checkout}) from {@link #borrow()} to {@link #giveBack}; it waits for a connection without
+ * a permit, and reads the connection again once it has one (a reconnect may have come meanwhile).
+ * Idle channels wait in a LIFO deque; one whose connection is no longer the holder's, or that
+ * closed, is retired instead of lent, and a channel that shuts down while idle removes itself.
+ * Channels idle for {@link #IDLE_TIME} beyond the first {@link #IDLE_FLOOR} are retired, so that a
+ * burst does not keep channel numbers from the other pool or the application. When the broker's
+ * {@code channel_max} is reached, a borrow waits for a channel number within its checkout timeout.
+ * Retiring a channel closes it through the pool's {@link Retirer}, on the {@link BackgroundThread}
+ * when the trimming timer does it. Closing the pool drops the idle channels without closing them
+ * (the holder closes their connection) and wakes every waiting borrower.
  *
  * @param <A> what the preparer attaches to each new channel
  */
 public final class ChannelPool<A> implements PoolStats {
+
+    /** How many idle channels a pool keeps however long they are idle. */
+    public static final int IDLE_FLOOR = 2;
+    /** How long a channel above the {@link #IDLE_FLOOR} may stay idle before it is closed. */
+    public static final Duration IDLE_TIME = Duration.ofMinutes(1);
+    /** How often a borrow that found no channel number left tries again, at most. */
+    private static final long NUMBER_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Readies a new channel for the pool's use; what it returns travels with the channel. */
     @FunctionalInterface
@@ -37,19 +57,37 @@ public final class ChannelPool<A> implements PoolStats {
         A prepare(Channel channel) throws IOException;
     }
 
+    /** Closes a channel the pool lends no more: at once, or once the work still on it has settled. */
+    @FunctionalInterface
+    public interface Retirer<A> {
+        /**
+         * Never throws; may be called on a borrower's thread or the pool's {@link BackgroundThread},
+         * never on the client's connection thread.
+         *
+         * @param channel the channel, never lent again
+         */
+        void retire(PooledChannel<A> channel);
+    }
+
     private static final System.Logger LOG = System.getLogger("dev.tether");
 
     private final ConnectionAccess holder;
     private final String kind;
     private final Checkout checkout;
     private final Preparer<A> preparer;
+    private final Retirer<A> retirer;
     private final LongConsumer borrowed;
+    private final Executor trimmer;
+    private final BackgroundThread ownTrimmer;
+    private final Duration idleTime;
     private final Deque<PooledChannel<A>> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicBoolean trimScheduled = new AtomicBoolean();
+    private final Object numberFreed = new Object();
     private volatile boolean closed;
 
     /**
-     * A pool telling {@code borrowed} how long each successful borrow took, in nanoseconds.
+     * A pool that closes the channels it retires at once, and trims on its own background thread.
      *
      * @param holder the port to the holder whose connection the channels belong to
      * @param kind what the pool holds, for messages ({@code channel}, {@code confirm channel})
@@ -59,11 +97,31 @@ public final class ChannelPool<A> implements PoolStats {
      */
     public ChannelPool(ConnectionAccess holder, String kind, ChannelSettings settings, Preparer<A> preparer,
             LongConsumer borrowed) {
+        this(holder, kind, settings, preparer, null, borrowed, null, IDLE_TIME);
+    }
+
+    /**
+     * @param holder the port to the holder whose connection the channels belong to
+     * @param kind what the pool holds, for messages ({@code channel}, {@code confirm channel})
+     * @param settings its size ({@code channels.max}) and checkout timeout, fixed for the pool's life
+     * @param preparer readies each new channel
+     * @param retirer closes a channel the pool lends no more ({@code null}: closes it at once)
+     * @param borrowed called on the borrower's thread with the wait of each borrow (for metrics)
+     * @param background where idle channels are trimmed ({@code null}: a {@link BackgroundThread} of its own)
+     * @param idleTime how long a channel above the floor may stay idle ({@link #IDLE_TIME})
+     */
+    public ChannelPool(ConnectionAccess holder, String kind, ChannelSettings settings, Preparer<A> preparer,
+            Retirer<A> retirer, LongConsumer borrowed, Executor background, Duration idleTime) {
         this.holder = holder;
         this.kind = kind;
         this.checkout = new Checkout(holder.name(), kind, settings.max(), settings.checkoutTimeout());
         this.preparer = preparer;
+        this.retirer = retirer != null ? retirer : lent -> closeQuietly(lent.channel());
         this.borrowed = borrowed;
+        this.ownTrimmer = background != null ? null
+                : new BackgroundThread("tether-" + holder.name() + "-" + kind.replace(' ', '-') + "s");
+        this.trimmer = background != null ? background : ownTrimmer;
+        this.idleTime = idleTime;
     }
 
     /**
@@ -72,64 +130,81 @@ public final class ChannelPool<A> implements PoolStats {
      * @return the channel, open when lent
      * @throws dev.tether.NotConnectedException if no connection came within {@code await-timeout}
      * @throws dev.tether.CheckoutTimeoutException if no channel was free within {@code channels.checkout-timeout}
+     * @throws ConnectionClosedException if the holder is or becomes closed, waiting borrowers included
      * @throws java.io.InterruptedIOException if interrupted while waiting (the interrupt flag is set again)
      * @throws IOException if a channel could not be opened
      */
     public PooledChannel<A> borrow() throws IOException {
         long start = System.nanoTime();
         long deadline = holder.deadline();
-        Connection connection = holder.awaitOrFail(deadline, null);
-        checkout.acquire();
-        try {
-            while (true) {
+        Connection dead = null;
+        while (true) {
+            if (closed) {
+                throw new ConnectionClosedException(holder.name());
+            }
+            holder.awaitOrFail(deadline, dead); // without a permit: those behind get their own connection error
+            checkout.acquire();
+            Connection connection = null;
+            try {
                 if (closed) {
                     throw new ConnectionClosedException(holder.name());
                 }
-                try {
+                // Read again: a reconnect may have come while this borrower waited for its permit.
+                connection = holder.currentOrDelivering().orElse(null);
+                if (connection != null) {
                     PooledChannel<A> lent = reuseOrOpen(connection);
                     borrowed.accept(System.nanoTime() - start);
                     return lent;
-                } catch (IOException | ShutdownSignalException e) {
-                    if (!connectionLost(e)) {
-                        throw e instanceof IOException io ? io
-                                : new IOException("Connection '" + holder.name() + "': could not open a " + kind, e);
-                    }
-                    connection = holder.awaitOrFail(deadline, connection); // it died under us: wait for the next
                 }
+            } catch (IOException | ShutdownSignalException e) {
+                if (!connectionLost(e)) {
+                    checkout.release();
+                    throw e instanceof IOException io ? io
+                            : new IOException("Connection '" + holder.name() + "': could not open a " + kind, e);
+                }
+                dead = connection; // it died under us: wait for the next
+            } catch (RuntimeException | Error e) {
+                checkout.release();
+                throw e;
             }
-        } catch (IOException | RuntimeException | Error e) {
             checkout.release();
-            throw e;
         }
     }
 
     /**
      * Takes a lent channel back: keeps it for the next borrower if {@code reusable}, still open and of
-     * the current connection, else closes it. Always frees the borrower's permit.
+     * the current connection (or of the one being delivered to {@code Connected} listeners), else
+     * retires it. Always frees the borrower's permit.
      *
      * @param lent the channel from {@link #borrow()}
-     * @param reusable {@code false} when the work on it failed
+     * @param reusable {@code false} when the work on it failed, or left it in a state no borrower expects
      */
     public void giveBack(PooledChannel<A> lent, boolean reusable) {
         try {
             if (reusable && !closed && lent.channel().isOpen()
-                    && holder.current().orElse(null) == lent.connection()) {
+                    && holder.currentOrDelivering().orElse(null) == lent.connection()) {
+                lent.idleSince(System.nanoTime());
                 idle.offerFirst(lent);
                 if (closed && idle.remove(lent)) { // close() ran meanwhile and may have missed it
-                    discard(lent);
+                    retirer.retire(lent);
                 }
+                scheduleTrim();
             } else {
-                discard(lent);
+                retirer.retire(lent);
             }
         } finally {
             checkout.release();
         }
     }
 
-    /** Closes the pool: later borrows fail, idle channels are dropped (their connection is being closed). */
+    /** Closes the pool: waiting and later borrows fail, idle channels are dropped (their connection is being closed). */
     public void close() {
         closed = true;
+        checkout.close();
         idle.clear();
+        if (ownTrimmer != null) {
+            ownTrimmer.close();
+        }
     }
 
     /** @return the pool's size ({@code channels.max}) */
@@ -166,13 +241,9 @@ public final class ChannelPool<A> implements PoolStats {
             if (candidate.connection() == connection && candidate.channel().isOpen()) {
                 return candidate;
             }
-            discard(candidate); // of an earlier connection, or closed: never lent
+            retirer.retire(candidate); // of an earlier connection, or closed: never lent
         }
-        Channel channel = connection.createChannel();
-        if (channel == null) {
-            throw new IOException("Connection '" + holder.name() + "': no channel number left (channel_max "
-                    + connection.getChannelMax() + ")");
-        }
+        Channel channel = createChannel(connection);
         try {
             PooledChannel<A> pooled = new PooledChannel<>(channel, connection, preparer.prepare(channel));
             open.incrementAndGet();
@@ -180,6 +251,9 @@ public final class ChannelPool<A> implements PoolStats {
                 if (pooled.markShutDown()) {
                     open.decrementAndGet();
                     idle.remove(pooled);
+                    synchronized (numberFreed) {
+                        numberFreed.notifyAll();
+                    }
                 }
             });
             return pooled;
@@ -189,14 +263,64 @@ public final class ChannelPool<A> implements PoolStats {
         }
     }
 
+    /**
+     * Opens a channel; while the connection has no channel number left ({@code channel_max}), waits
+     * for one of this pool's channels to close, or tries again every 50 ms (another pool's or the
+     * application's may close), within the checkout timeout.
+     */
+    private Channel createChannel(Connection connection) throws IOException {
+        long until = System.nanoTime() + checkout.timeout().toNanos();
+        while (true) {
+            Channel channel = connection.createChannel();
+            if (channel != null) {
+                return channel;
+            }
+            long left = until - System.nanoTime();
+            if (left <= 0 || closed || !connection.isOpen()) {
+                throw new IOException("Connection '" + holder.name() + "': no channel number left for a " + kind
+                        + " within " + Durations.format(checkout.timeout()) + " (the broker's channel_max is "
+                        + connection.getChannelMax() + ")");
+            }
+            try {
+                synchronized (numberFreed) {
+                    TimeUnit.NANOSECONDS.timedWait(numberFreed, Math.min(left, NUMBER_RETRY_NANOS));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while waiting for a channel number of connection '"
+                        + holder.name() + "'");
+            }
+        }
+    }
+
+    private void scheduleTrim() {
+        if (idle.size() > IDLE_FLOOR && !closed && trimScheduled.compareAndSet(false, true)) {
+            CompletableFuture.delayedExecutor(idleTime.toNanos(), TimeUnit.NANOSECONDS, trimmer).execute(this::trim);
+        }
+    }
+
+    /** Retires the channels idle for {@code idleTime} beyond the floor, oldest first (the deque's tail). */
+    void trim() {
+        trimScheduled.set(false);
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (PooledChannel<A> oldest; idle.size() > IDLE_FLOOR && (oldest = idle.peekLast()) != null; ) {
+            if (now - oldest.idleSince() < idleTime.toNanos()) {
+                break;
+            }
+            if (idle.removeLastOccurrence(oldest)) {
+                retirer.retire(oldest);
+            }
+        }
+        scheduleTrim();
+    }
+
     /** @return whether opening a channel failed because its connection closed ({@code createChannel} wraps it) */
     private static boolean connectionLost(Exception e) {
         Throwable signal = e instanceof ShutdownSignalException ? e : e.getCause();
         return signal instanceof ShutdownSignalException lost && lost.isHardError();
-    }
-
-    private void discard(PooledChannel<A> channel) {
-        closeQuietly(channel.channel());
     }
 
     private void closeQuietly(Channel channel) {

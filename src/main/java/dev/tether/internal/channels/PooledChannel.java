@@ -16,6 +16,7 @@ public final class PooledChannel<A> {
     private final Connection connection;
     private final A attachment;
     private final AtomicBoolean shutDown = new AtomicBoolean();
+    private volatile long idleSince;
 
     PooledChannel(Channel channel, Connection connection, A attachment) {
         this.channel = channel;
@@ -41,6 +42,15 @@ public final class PooledChannel<A> {
     /** @return whether this call was the first to record the channel's shutdown (the client may notify twice) */
     boolean markShutDown() {
         return shutDown.compareAndSet(false, true);
+    }
+
+    /** @return when the channel was last given back ({@link System#nanoTime()}) */
+    long idleSince() {
+        return idleSince;
+    }
+
+    void idleSince(long nanoTime) {
+        idleSince = nanoTime;
     }
 
     @Override

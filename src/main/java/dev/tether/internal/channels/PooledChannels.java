@@ -6,17 +6,21 @@ import dev.tether.ChannelCallback;
 import dev.tether.ChannelFunction;
 import dev.tether.Channels;
 import dev.tether.internal.metrics.Recorder;
+import com.rabbitmq.client.Channel;
 import java.io.IOException;
 import java.util.Objects;
 
 /**
  * The {@link Channels} of one holder: lends a channel of its {@link ChannelPool} for each callback
- * and takes it back whatever happens, dropping it when the callback threw.
+ * and takes it back whatever happens, dropping it when the callback threw. The callback gets a
+ * {@link GuardedChannel}: {@code txSelect}, {@code basicConsume} and {@code confirmSelect} are
+ * refused with an {@link IllegalStateException}, so no channel goes back to the pool in a mode later
+ * borrowers do not expect.
  */
 public final class PooledChannels implements Channels {
 
     private final String name;
-    private final ChannelPool<Void> pool;
+    private final ChannelPool<Channel> pool;
 
     /**
      * @param holder the port to the holder whose connection the channels belong to
@@ -25,7 +29,7 @@ public final class PooledChannels implements Channels {
      */
     public PooledChannels(ConnectionAccess holder, ChannelSettings settings, Recorder recorder) {
         this.name = holder.name();
-        this.pool = new ChannelPool<>(holder, "channel", settings, channel -> null,
+        this.pool = new ChannelPool<>(holder, "channel", settings, channel -> GuardedChannel.of(channel, holder.name()),
                 waitNanos -> recorder.borrowed(Recorder.CHANNELS, waitNanos));
         recorder.observe(Recorder.CHANNELS, pool);
     }
@@ -42,10 +46,10 @@ public final class PooledChannels implements Channels {
     @Override
     public <T> T call(ChannelFunction<T> function) throws IOException {
         Objects.requireNonNull(function, "function");
-        PooledChannel<Void> lent = pool.borrow();
+        PooledChannel<Channel> lent = pool.borrow();
         boolean completed = false;
         try {
-            T result = function.apply(lent.channel());
+            T result = function.apply(lent.attachment());
             completed = true;
             return result;
         } finally {
@@ -59,7 +63,7 @@ public final class PooledChannels implements Channels {
     }
 
     /** @return the pool, for tests */
-    ChannelPool<Void> pool() {
+    ChannelPool<Channel> pool() {
         return pool;
     }
 

@@ -211,6 +211,7 @@ public final class ConnectionOpener {
                 // a resolver of the one resolved address: given a list of one, the client would resolve the name again
                 AddressResolver one = new ListAddressResolver(List.of(target.connect()));
                 Opened opened = new Opened(factory.newConnection(null, one, settings.clientName()), target.reported());
+                warnIfTooFewChannels(opened.connection(), settings);
                 targets.connected(target.reported());
                 targets.connected(AttemptTargets.withPort(address, defaultPort));
                 return opened;
@@ -223,6 +224,18 @@ public final class ConnectionOpener {
         }
         targets.failed(AttemptTargets.withPort(address, defaultPort));
         return null;
+    }
+
+    /** Warns when the broker's {@code channel_max} cannot hold both pools full, plus one channel of the application's. */
+    private static void warnIfTooFewChannels(Connection connection, ConnectionSettings settings) {
+        int channelMax = connection.getChannelMax(); // 0: no limit
+        int needed = 2 * settings.channels().max() + 1;
+        if (channelMax > 0 && channelMax < needed) {
+            System.getLogger("dev.tether").log(System.Logger.Level.WARNING, () -> "Connection '" + settings.name()
+                    + "': the broker allows " + channelMax + " channels (channel_max), fewer than the " + needed
+                    + " that two full pools of channels.max=" + settings.channels().max()
+                    + " and one more channel need; borrows will wait for a channel number");
+        }
     }
 
     private ConnectionFactory factory(ConnectionSettings settings, CredentialsProvider credentials)
@@ -239,6 +252,10 @@ public final class ConnectionOpener {
         // for each later handshake frame: so the first wait is exactly connection-timeout.
         factory.setHandshakeTimeout(2 * timeout);
         factory.setShutdownTimeout(timeout);
+        // Channel RPCs (createChannel, confirm.select, declares) wait at most as long as the handshake
+        // may, not the client's 10 minutes: an RPC unanswered for that long is on a dead or wedged
+        // connection, and the pools' borrowers must not wait for the heartbeat to say so.
+        factory.setChannelRpcTimeout(2 * timeout);
         factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
         if (collector != null) {
             factory.setMetricsCollector(collector);

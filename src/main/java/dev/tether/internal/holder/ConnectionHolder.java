@@ -105,6 +105,11 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
     }
 
     @Override
+    public Optional<Connection> delivering() {
+        return reconnector.delivering();
+    }
+
+    @Override
     public Connection get() throws NotConnectedException {
         Optional<Connection> connection = usable(true);
         if (connection.isPresent()) {

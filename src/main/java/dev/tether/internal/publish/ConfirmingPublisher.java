@@ -5,10 +5,12 @@ import dev.tether.ChannelSettings;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.tether.ConnectionState;
 import dev.tether.PublishException;
 import dev.tether.PublishException.Reason;
 import dev.tether.Publisher;
 import dev.tether.internal.values.Durations;
+import dev.tether.internal.channels.BackgroundThread;
 import dev.tether.internal.channels.ChannelPool;
 import dev.tether.internal.channels.PooledChannel;
 import dev.tether.internal.metrics.Recorder;
@@ -34,6 +36,18 @@ import java.util.function.Supplier;
  * wake per message. When its wait times out, failing the confirm decides between the timeout and a
  * confirm that came just then. An interrupted blocking publish gets a timer for the rest of its wait,
  * so that its outcome is still counted, once, like every sent publish's.
+ *
+ * <p>Threads: acks, nacks and channel closes complete the tracker's internal futures on the
+ * client's connection thread; the stage {@code publishAsync} returns is completed on the publisher's
+ * {@link BackgroundThread} ({@code tether-<name>-publish}), so that code there may call Tether again
+ * (republish, declare through {@code Channels}) without stalling the connection. A stage already
+ * failed when returned ({@code NOT_SENT}) runs its dependents on the caller's thread.
+ *
+ * <p>While the broker blocks publishers ({@code connection.blocked}), a publish waits up to
+ * {@code publish.confirm-timeout} for the block to lift before it borrows a channel, then fails
+ * {@code NOT_SENT} ({@link BlockedGate}). A channel on which the client refused to send a message
+ * (a {@link RuntimeException} from {@code basicPublish}: its sequence numbers no longer match the
+ * broker's) is retired: lent no more, and closed once its outstanding publishes have settled.
  */
 public final class ConfirmingPublisher implements Publisher {
 
@@ -50,6 +64,8 @@ public final class ConfirmingPublisher implements Publisher {
     private final Duration confirmTimeout;
     private final ChannelPool<ConfirmTracker> pool;
     private final Recorder recorder;
+    private final BackgroundThread background;
+    private final BlockedGate blocked = new BlockedGate();
 
     /**
      * @param holder the port to the holder whose connection the confirm channels belong to
@@ -61,8 +77,12 @@ public final class ConfirmingPublisher implements Publisher {
         this.confirmTimeout = settings.confirmTimeout();
         this.recorder = recorder;
         String name = holder.name();
-        this.pool = new ChannelPool<>(holder, "confirm channel", settings, channel -> ConfirmTracker.attach(channel, name),
-                waitNanos -> recorder.borrowed(Recorder.CONFIRM_CHANNELS, waitNanos));
+        this.background = new BackgroundThread("tether-" + name + "-publish");
+        this.pool = new ChannelPool<>(holder, "confirm channel", settings, channel -> {
+            blocked.watch(channel.getConnection());
+            return ConfirmTracker.attach(channel, name, () -> holder.status().state() == ConnectionState.CLOSED);
+        }, lent -> lent.attachment().retire(lent.channel(), background),
+                waitNanos -> recorder.borrowed(Recorder.CONFIRM_CHANNELS, waitNanos), background, ChannelPool.IDLE_TIME);
         recorder.observe(Recorder.CONFIRM_CHANNELS, pool);
     }
 
@@ -123,6 +143,7 @@ public final class ConfirmingPublisher implements Publisher {
     /** Closes the pool of confirm channels (the holder is closing; their connection goes with it). */
     public void close() {
         pool.close();
+        background.close();
     }
 
     /** @return the pool, for tests */
@@ -131,38 +152,67 @@ public final class ConfirmingPublisher implements Publisher {
     }
 
     /**
-     * Sends on a borrowed confirm channel.
+     * Sends on a borrowed confirm channel, once the broker does not block publishers.
      *
      * @return the publish, whose confirm completes exceptionally with a {@link PublishException} only
-     * @throws IOException if nothing was sent because no confirm channel could be borrowed
+     * @throws IOException if nothing was sent because no confirm channel could be borrowed, or the
+     *         broker blocked publishers for longer than {@code publish.confirm-timeout}
      */
     private Sent send(String exchange, String routingKey, boolean mandatory,
             AMQP.BasicProperties props, byte[] body) throws IOException {
         Objects.requireNonNull(exchange, "exchange");
         Objects.requireNonNull(routingKey, "routingKey");
         Objects.requireNonNull(body, "body");
-        PooledChannel<ConfirmTracker> lent = pool.borrow();
+        awaitUnblocked();
+        PooledChannel<ConfirmTracker> lent;
+        try {
+            lent = pool.borrow();
+        } catch (IllegalStateException e) { // on the holder's thread, with no connection to wait for
+            throw new IOException(e.getMessage(), e);
+        }
         Channel channel = lent.channel();
         ConfirmTracker tracker = lent.attachment();
         long sentAt = System.nanoTime();
         long seq = channel.getNextPublishSeqNo();
         CompletableFuture<Void> confirm = tracker.track(seq, exchange, routingKey);
-        boolean sent = false;
+        boolean reusable = false;
         try {
             channel.basicPublish(exchange, routingKey, mandatory, mandatory ? ConfirmTracker.tagged(props, seq) : props, body);
-            sent = true;
-        } catch (IOException | ShutdownSignalException e) { // closed before sending, or the write failed
+            tracker.sent(seq);
+            reusable = true;
+        } catch (ShutdownSignalException e) { // closed before sending: nothing went out
+            tracker.notSent(seq, e);
+        } catch (IOException e) { // the write failed: part of it may have gone out
             tracker.forget(seq);
-            Reason reason = e instanceof ShutdownSignalException ? Reason.NOT_SENT : Reason.CONNECTION_LOST;
-            confirm.completeExceptionally(new PublishException(reason, holder.name(), "Connection '" + holder.name()
-                    + "': publish to " + Describe.target(exchange, routingKey) + " failed: " + e.getMessage(), e));
-        } catch (RuntimeException e) { // e.g. a header value the client cannot encode
-            tracker.forget(seq);
-            throw e;
+            confirm.completeExceptionally(new PublishException(Reason.CONNECTION_LOST, holder.name(), "Connection '"
+                    + holder.name() + "': publish to " + Describe.target(exchange, routingKey) + " failed: "
+                    + e.getMessage(), e, exchange, routingKey, 0, null));
+        } catch (RuntimeException e) { // the client refused it before writing (a header it cannot encode, frame_max)
+            tracker.notSent(seq, e); // and the channel's sequence numbers are now one ahead of the broker's: retired
         } finally {
-            pool.giveBack(lent, sent || !channel.isOpen()); // an open channel is never closed under other publishes
+            pool.giveBack(lent, reusable); // retired, not closed: other threads' publishes on it still settle
         }
         return new Sent(confirm, tracker, seq, sentAt);
+    }
+
+    /** Waits up to {@code publish.confirm-timeout} while the broker blocks publishers; then, nothing sent, fails. */
+    private void awaitUnblocked() throws IOException {
+        if (blocked.blockedReason() == null) {
+            return;
+        }
+        Duration timeout = confirmTimeout;
+        String reason;
+        try {
+            reason = blocked.awaitUnblocked(System.nanoTime() + timeout.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while the broker blocks publishers on connection '"
+                    + holder.name() + "'");
+        }
+        if (reason != null) {
+            throw new IOException("the broker blocks publishers (" + reason + ") for longer than "
+                    + Durations.format(timeout) + " (publish.confirm-timeout)");
+        }
     }
 
     /**
@@ -174,7 +224,7 @@ public final class ConfirmingPublisher implements Publisher {
     private CompletableFuture<Void> settle(Sent sent, String exchange, String routingKey, long timeoutNanos) {
         Duration timeout = confirmTimeout;
         CompletableFuture<Void> outcome = new CompletableFuture<>();
-        sent.confirm().orTimeout(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS).whenComplete((ok, failure) -> {
+        sent.confirm().orTimeout(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS).whenCompleteAsync((ok, failure) -> {
             Throwable ended = failure;
             if (failure instanceof TimeoutException) {
                 sent.tracker().forget(sent.seq());
@@ -189,7 +239,7 @@ public final class ConfirmingPublisher implements Publisher {
                     outcome.completeExceptionally(ended);
                 }
             }
-        });
+        }, background); // never the connection thread, nor the JDK's shared timer thread
         return outcome;
     }
 
@@ -243,7 +293,9 @@ public final class ConfirmingPublisher implements Publisher {
 
     private PublishException notSent(String exchange, String routingKey, IOException cause) {
         recorder.notSent();
+        Throwable why = cause.getCause() instanceof IllegalStateException misuse ? misuse : cause;
         return new PublishException(Reason.NOT_SENT, holder.name(), "Connection '" + holder.name() + "': publish to "
-                + Describe.target(exchange, routingKey) + " was not sent: " + cause.getMessage(), cause);
+                + Describe.target(exchange, routingKey) + " was not sent: " + cause.getMessage(), why, exchange,
+                routingKey, 0, null);
     }
 }

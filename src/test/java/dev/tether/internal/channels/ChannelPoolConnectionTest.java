@@ -50,7 +50,7 @@ class ChannelPoolConnectionTest {
         broker.close();
     }
 
-    private ChannelPool<Void> pool(Duration awaitTimeout) throws Exception {
+    private ChannelPool<Channel> pool(Duration awaitTimeout) throws Exception {
         holder = PersistentConnection.builder(ConnectionSettings.builder("pool").uri(broker.uri())
                 .awaitTimeout(awaitTimeout).channels(ChannelSettings.DEFAULT.withMax(2)).build()).build();
         holder.await(WAIT);
@@ -59,7 +59,7 @@ class ChannelPoolConnectionTest {
 
     @Test
     void afterAReconnectNoChannelOfTheOldConnectionIsLentAndIdleOnesAreDiscarded() throws Exception {
-        ChannelPool<Void> pool = pool(WAIT);
+        ChannelPool<Channel> pool = pool(WAIT);
         Connection old = holder.get();
         Channel before = holder.channels().call(channel -> channel);
         assertEquals(1, pool.idle());
@@ -76,7 +76,7 @@ class ChannelPoolConnectionTest {
 
     @Test
     void aBorrowWhileDisconnectedWaitsForTheNextConnection() throws Exception {
-        ChannelPool<Void> pool = pool(WAIT);
+        ChannelPool<Channel> pool = pool(WAIT);
         Connection old = holder.get();
         broker.stop();
         Await.until("the loss to be noticed", WAIT, () -> holder.state() != ConnectionState.CONNECTED);
@@ -96,7 +96,7 @@ class ChannelPoolConnectionTest {
 
     @Test
     void aBorrowWhileDisconnectedFailsAfterTheAwaitTimeoutNamingTheConnection() throws Exception {
-        ChannelPool<Void> pool = pool(Duration.ofMillis(300));
+        ChannelPool<Channel> pool = pool(Duration.ofMillis(300));
         broker.stop();
         Await.until("the loss to be noticed", WAIT, () -> holder.state() != ConnectionState.CONNECTED);
         long start = System.nanoTime();
@@ -110,7 +110,7 @@ class ChannelPoolConnectionTest {
 
     @Test
     void closingTheHolderClosesThePoolAndReleasesBorrowersWaitingForAChannel() throws Exception {
-        ChannelPool<Void> pool = pool(WAIT);
+        ChannelPool<Channel> pool = pool(WAIT);
         holder.channels().run(channel -> { });
         CountDownLatch borrowed = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
@@ -149,7 +149,7 @@ class ChannelPoolConnectionTest {
 
     @Test
     void aChannelClosedByAChannelErrorIsDroppedEvenWhenTheCallbackCaughtTheError() throws Exception {
-        ChannelPool<Void> pool = pool(WAIT);
+        ChannelPool<Channel> pool = pool(WAIT);
         Channel failed = holder.channels().call(channel -> {
             try {
                 channel.queueDeclarePassive("no-such-queue-" + System.nanoTime());

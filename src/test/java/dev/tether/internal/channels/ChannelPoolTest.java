@@ -56,7 +56,7 @@ class ChannelPoolTest {
         }
     }
 
-    private ChannelPool<Void> pool(ChannelSettings channels) throws Exception {
+    private ChannelPool<Channel> pool(ChannelSettings channels) throws Exception {
         holder = PersistentConnection.builder(ConnectionSettings.builder("pool").uri(broker.uri())
                 .channels(channels).build()).build();
         holder.await(WAIT);
@@ -65,7 +65,7 @@ class ChannelPoolTest {
 
     @Test
     void aReturnedChannelIsLentAgainAndStaysOpen() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT);
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT);
         Channel first = holder.channels().call(channel -> channel);
         Channel second = holder.channels().call(channel -> channel);
         assertSame(first, second);
@@ -77,7 +77,7 @@ class ChannelPoolTest {
 
     @Test
     void neverMoreThanMaxChannelsAndNeverTwoThreadsOnOneChannel() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT.withMax(3));
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT.withMax(3));
         Set<Channel> inUse = ConcurrentHashMap.newKeySet();
         AtomicInteger concurrent = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
@@ -106,7 +106,7 @@ class ChannelPoolTest {
 
     @Test
     void aCallerThatWaitsTooLongGetsAnExceptionNamingTheConnectionThePoolSizeAndTheWait() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofMillis(200)));
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofMillis(200)));
         CountDownLatch release = new CountDownLatch(1);
         Future<?> occupant = occupy(release);
         long start = System.nanoTime();
@@ -123,12 +123,29 @@ class ChannelPoolTest {
         assertEquals(0, pool.lent());
     }
 
+    /**
+     * The occupant borrows again the moment it gives back, before the first waiter has woken: a
+     * non-fair semaphore would let it barge in ahead of the five; the fair one queues it last.
+     */
     @Test
-    void waitingBorrowersAreServedInTheOrderTheyCame() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofSeconds(30)));
+    void waitingBorrowersAreServedInTheOrderTheyCameAndNobodyBargesIn() throws Exception {
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofSeconds(30)));
         CountDownLatch release = new CountDownLatch(1);
-        Future<?> occupant = occupy(release);
+        CountDownLatch borrowed = new CountDownLatch(1);
         List<Integer> served = new CopyOnWriteArrayList<>();
+        Future<?> occupant = threads.submit(() -> {
+            holder.channels().run(channel -> {
+                borrowed.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            holder.channels().run(channel -> served.add(99)); // at once: the barger
+            return null;
+        });
+        assertTrue(borrowed.await(10, TimeUnit.SECONDS));
         List<Future<?>> waiters = new CopyOnWriteArrayList<>();
         for (int i = 0; i < 5; i++) {
             int id = i;
@@ -143,12 +160,12 @@ class ChannelPoolTest {
             waiter.get(10, TimeUnit.SECONDS);
         }
         occupant.get(10, TimeUnit.SECONDS);
-        assertEquals(List.of(0, 1, 2, 3, 4), served);
+        assertEquals(List.of(0, 1, 2, 3, 4, 99), served);
     }
 
     @Test
     void anInterruptedBorrowerGivesUpWithItsFlagSetAndTakesNoPermit() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofSeconds(30)));
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT.withMax(1).withCheckoutTimeout(Duration.ofSeconds(30)));
         CountDownLatch release = new CountDownLatch(1);
         Future<?> occupant = occupy(release);
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
@@ -172,7 +189,7 @@ class ChannelPoolTest {
 
     @Test
     void aChannelWhoseCallbackThrewIsClosedAndNotLentAgain() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT);
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT);
         Channel[] seen = new Channel[1];
         IOException thrown = assertThrows(IOException.class, () -> holder.channels().run(channel -> {
             seen[0] = channel;
@@ -191,7 +208,7 @@ class ChannelPoolTest {
 
     @Test
     void aChannelTheCallerClosedIsNotLentAgain() throws Exception {
-        ChannelPool<Void> pool = pool(ChannelSettings.DEFAULT);
+        ChannelPool<Channel> pool = pool(ChannelSettings.DEFAULT);
         Channel closed = holder.channels().call(channel -> {
             channel.abort();
             return channel;

@@ -2,6 +2,7 @@ package dev.tether.internal.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
@@ -25,7 +26,9 @@ class ConfirmTrackerTest {
 
     private void track(int count) {
         for (int i = 0; i < count; i++) {
-            publishes.add(tracker.track(publishes.size() + 1, "ex", "rk"));
+            long seq = publishes.size() + 1;
+            publishes.add(tracker.track(seq, "ex", "rk"));
+            tracker.sent(seq);
         }
     }
 
@@ -97,6 +100,44 @@ class ConfirmTrackerTest {
         assertEquals("Connection 'orders': publish to exchange 'ex' with routing key 'rk' lost its channel before the"
                 + " confirm: the broker closed it (404 NOT_FOUND - no exchange 'ex' in vhost '/')",
                 failure(publish(1)).getMessage());
+    }
+
+    @Test
+    void aPublishStillBeingSentWhenItsChannelShutsDownIsLeftToItsSenderAndFailsAsNotSent() {
+        CompletableFuture<Void> sending = tracker.track(1, "ex", "rk");
+        tracker.shutdownCompleted(new ShutdownSignalException(true, false,
+                new AMQImpl.Connection.Close(320, "CONNECTION_FORCED", 0, 0), null));
+        assertFalse(sending.isDone(), "the sender knows whether it went out");
+        tracker.notSent(1, new IllegalStateException("channel is already closed"));
+        assertEquals(Reason.NOT_SENT, reason(sending));
+        assertEquals(0, tracker.outstanding());
+    }
+
+    @Test
+    void tethersOwnCloseFailsOutstandingPublishesAsClosedNotAsLost() {
+        track(2);
+        tracker.shutdownCompleted(new ShutdownSignalException(true, true,
+                new AMQImpl.Connection.Close(200, "OK", 0, 0), null));
+        assertEquals(Reason.CLOSED, reason(publish(1)));
+        assertEquals("Connection 'orders': publish to exchange 'ex' with routing key 'rk' lost its channel before the"
+                + " confirm: the connection was closed by Tether or the application", failure(publish(2)).getMessage());
+    }
+
+    @Test
+    void aReturnedPublishWhoseChannelThenClosesFailsAsReturnedWithTheReplyAsFields() {
+        track(2);
+        tracker.handleReturn(312, "NO_ROUTE", "ex", "rk", withSeq(2), new byte[0]);
+        tracker.shutdownCompleted(new ShutdownSignalException(true, false,
+                new AMQImpl.Connection.Close(320, "CONNECTION_FORCED", 0, 0), null));
+        assertEquals(Reason.CONNECTION_LOST, reason(publish(1)));
+        PublishException returned = failure(publish(2));
+        assertEquals(Reason.RETURNED, returned.reason());
+        assertEquals(312, returned.replyCode());
+        assertEquals("NO_ROUTE", returned.replyText());
+        assertEquals("ex", returned.exchange());
+        assertEquals("rk", returned.routingKey());
+        assertEquals(0, failure(publish(1)).replyCode());
+        assertNull(failure(publish(1)).replyText());
     }
 
     private static AMQP.BasicProperties withSeq(long seq) {

@@ -119,6 +119,39 @@ class PublisherTest {
         assertEquals(200, count);
     }
 
+    /**
+     * A 404 closes the confirm channel: publishes outstanding on it fail {@code CHANNEL_CLOSED} (they
+     * may have arrived), those not yet sent on it fail {@code NOT_SENT}; none hangs, none is
+     * reported lost while confirmed, and every confirmed one is in the queue.
+     */
+    @Test
+    void aPublishToAMissingExchangeDamagesOnlyPublishesOnItsChannelAndEachEndsWithAnHonestReason()
+            throws Exception {
+        List<CompletableFuture<Void>> others = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            others.add(publisher.publishAsync("", queue, null, bytes("before" + i)).toCompletableFuture());
+        }
+        CompletionStage<Void> missing = publisher.publishAsync("no-such-exchange-" + UUID.randomUUID(), "rk", null,
+                bytes("x"));
+        for (int i = 0; i < 300; i++) {
+            others.add(publisher.publishAsync("", queue, null, bytes("after" + i)).toCompletableFuture());
+        }
+        assertEquals(Reason.CHANNEL_CLOSED, reason(missing));
+        int confirmed = 0;
+        for (CompletableFuture<Void> other : others) {
+            try {
+                other.get(10, TimeUnit.SECONDS);
+                confirmed++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                Reason reason = ((PublishException) e.getCause()).reason();
+                assertTrue(reason == Reason.CHANNEL_CLOSED || reason == Reason.NOT_SENT, reason.toString());
+            }
+        }
+        assertTrue(confirmed > 0, "confirmed: " + confirmed);
+        long count = holder.channels().call(channel -> channel.messageCount(queue));
+        assertTrue(count >= confirmed, count + " in the queue, " + confirmed + " confirmed");
+    }
+
     @Test
     void aPublishToAMissingExchangeFailsAsChannelClosedAndTheNextPublishWorks() throws Exception {
         PublishException closed = assertThrows(PublishException.class,

@@ -1,0 +1,80 @@
+package dev.tether.internal.publish;
+
+import com.rabbitmq.client.BlockedListener;
+import com.rabbitmq.client.Connection;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whether the broker blocks publishers on the publisher's connection ({@code connection.blocked}: a
+ * memory or disk alarm), and a bounded wait for it to lift. A publish waits here, before it borrows
+ * a confirm channel, rather than in the socket write: there it would hold a pool permit and the
+ * connection's write lock (which consumers' acks need too) for as long as the alarm lasts.
+ *
+ * <p>Watches the connection of the latest confirm channel opened; a connection that closes counts as
+ * unblocked (the next one starts unblocked). Notified on the client's connection thread.
+ */
+final class BlockedGate {
+
+    private final Object lock = new Object();
+    private Connection watched;
+    private volatile String reason;
+
+    /** Starts watching {@code connection} (a new confirm channel's) unless it is watched already. */
+    void watch(Connection connection) {
+        synchronized (lock) {
+            if (watched == connection) {
+                return;
+            }
+            watched = connection;
+            reason = null;
+            lock.notifyAll();
+        }
+        connection.addBlockedListener(new BlockedListener() {
+            @Override
+            public void handleBlocked(String why) {
+                set(connection, why == null ? "blocked" : why);
+            }
+
+            @Override
+            public void handleUnblocked() {
+                set(connection, null);
+            }
+        });
+        connection.addShutdownListener(cause -> set(connection, null));
+    }
+
+    /** @return the broker's reason while it blocks the watched connection, else {@code null} */
+    String blockedReason() {
+        synchronized (lock) {
+            return reason;
+        }
+    }
+
+    /**
+     * Waits until the broker no longer blocks publishers, or until {@code deadline}.
+     *
+     * @param deadline a {@link System#nanoTime()}
+     * @return {@code null} when not blocked (at once, nearly always), else the broker's reason at the deadline
+     * @throws InterruptedException if interrupted while waiting
+     */
+    String awaitUnblocked(long deadline) throws InterruptedException {
+        if (reason == null) { // the publish path: one volatile read
+            return null;
+        }
+        synchronized (lock) {
+            for (long left; reason != null && (left = deadline - System.nanoTime()) > 0; ) {
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return reason;
+        }
+    }
+
+    private void set(Connection connection, String why) {
+        synchronized (lock) {
+            if (watched == connection) {
+                reason = why;
+                lock.notifyAll();
+            }
+        }
+    }
+}

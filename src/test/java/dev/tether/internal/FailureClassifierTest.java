@@ -40,8 +40,9 @@ class FailureClassifierTest {
     void aRefusedDeprecatedFeatureIsMisconfigurationWhereverTheBrokerSaysSo() {
         // RabbitMQ 4.0 with deprecated_features.permit.transient_nonexcl_queues = false (4.3's default)
         ShutdownSignalException queue = close(541,
-                "INTERNAL_ERROR - Feature transient_nonexcl_queues is deprecated.\nBy default, this feature can be used"
-                        + " for now.", 50, 10);
+                "INTERNAL_ERROR - Feature `transient_nonexcl_queues` is deprecated.\nIts use is not permitted per the"
+                        + " configuration (overriding the default, which is permitted):\n"
+                        + "    \"deprecated_features.permit.transient_nonexcl_queues = false\"", 50, 10);
         assertEquals(FailureKind.DEPRECATED_FEATURE, FailureClassifier.ofListener(new IOException(queue)),
                 "a Connected listener's queueDeclare, which the whole connection's close fails");
         assertEquals(FailureKind.DEPRECATED_FEATURE, FailureClassifier.classify(new IOException(queue)),
@@ -64,6 +65,9 @@ class FailureClassifierTest {
         Throwable explained = FailureClassifier.explained(queue, FailureKind.DEPRECATED_FEATURE);
         assertTrue(explained.getMessage().contains("transient_nonexcl_queues"), explained.getMessage());
         assertTrue(explained.getMessage().contains("durable or exclusive"), explained.getMessage());
+        assertFalse(FailureClassifier.explained(new IOException(close(541, "INTERNAL_ERROR - Feature `global_qos` is"
+                + " deprecated.\nIts use is not permitted", 60, 10)), FailureKind.DEPRECATED_FEATURE).getMessage()
+                .contains("\n"), "one line: the broker's first");
         assertEquals(queue, explained.getCause(), "the broker's reply stays the cause");
         assertTrue(FailureClassifier.insteadOf("global_qos").contains("basicQos(n, false)"));
         assertTrue(FailureClassifier.insteadOf("ram_node_type").contains("deprecated_features.permit.ram_node_type"));

@@ -253,7 +253,7 @@ class HolderReconnectTest {
         // What queueDeclare throws on RabbitMQ 4.x when the broker denies non-durable, non-exclusive
         // queues: the whole connection closed with 541 (the real broker is in RejectingObserverIT).
         IOException refused = new IOException(new ShutdownSignalException(true, false, new AMQP.Connection.Close.Builder()
-                .replyCode(541).replyText("INTERNAL_ERROR - Feature transient_nonexcl_queues is deprecated.")
+                .replyCode(541).replyText("INTERNAL_ERROR - Feature `transient_nonexcl_queues` is deprecated.")
                 .classId(50).methodId(10).build(), null));
         ConnectionSettings settings = HolderAccessTest.settings(broker.uri());
         ConnectionHolder holder = Holders.manual(settings, scheduler, new FixedRandom(0.5), null, events, event -> {

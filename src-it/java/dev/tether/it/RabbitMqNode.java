@@ -479,9 +479,33 @@ public final class RabbitMqNode implements AutoCloseable {
         rabbitmqctl("stop_app");
     }
 
-    /** Starts the RabbitMQ application again ({@code start_app}) and waits until AMQP connections succeed. */
+    /**
+     * Starts the RabbitMQ application again ({@code start_app}) and waits until AMQP connections succeed.
+     *
+     * <p>RabbitMQ 4.0.5 set to deny {@code transient_nonexcl_queues} often refuses {@code start_app}
+     * on a clustered node (right after {@code join_cluster}, and in a rolling restart) with
+     * {@code {failed_to_deny_deprecated_features, [transient_nonexcl_queues]}}, though the cluster
+     * has no such queue: its check whether the feature is in use cannot yet read the cluster's
+     * queues. The application stays stopped, and a later {@code start_app} starts it (the first retry
+     * did, in the runs here). That refusal is logged at WARNING and retried every second until
+     * {@link #START_TIMEOUT}; any other failure is thrown at once.
+     */
     public void startApp() {
-        rabbitmqctl("start_app");
+        long deadline = Poll.deadline(START_TIMEOUT);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                rabbitmqctl("start_app");
+                break;
+            } catch (IllegalStateException e) {
+                if (Poll.passed(deadline) || !String.valueOf(e.getMessage()).contains("failed_to_deny_deprecated_features")) {
+                    throw attempt == 1 ? e : new IllegalStateException(e.getMessage() + "\n" + logTail(), e);
+                }
+                LOG.log(System.Logger.Level.WARNING, "start_app on {0} refused by RabbitMQ {1} (attempt {2}),"
+                        + " starting it again: {3}", nodeName, version, attempt,
+                        e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage()));
+                Poll.pause(Duration.ofSeconds(1));
+            }
+        }
         awaitAmqp(START_TIMEOUT);
     }
 

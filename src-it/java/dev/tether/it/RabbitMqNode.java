@@ -486,8 +486,8 @@ public final class RabbitMqNode implements AutoCloseable {
      * on a clustered node (right after {@code join_cluster}, and in a rolling restart) with
      * {@code {failed_to_deny_deprecated_features, [transient_nonexcl_queues]}}, though the cluster
      * has no such queue: its check whether the feature is in use cannot yet read the cluster's
-     * queues. The application stays stopped, and a later {@code start_app} starts it (the first retry
-     * did, in the runs here). That refusal is logged at WARNING and retried every second until
+     * queues. The application stays stopped, and a later {@code start_app} starts it (after 1 to 4
+     * refusals, up to about 25 s on a loaded machine, in the runs here). That refusal is logged at WARNING and retried every second until
      * {@link #START_TIMEOUT}; any other failure is thrown at once.
      */
     public void startApp() {

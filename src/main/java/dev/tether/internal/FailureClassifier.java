@@ -45,7 +45,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  *     CONNECTION_FORCED: transient ({@link FailureKind#HANDSHAKE_FAILED});
  * <li>any close, of the connection or of a channel, whose text is RabbitMQ's refusal of a
  *     deprecated feature it is set to deny ({@code rabbit_deprecated_features}, 4.x:
- *     {@code 541 INTERNAL_ERROR - Feature transient_nonexcl_queues is deprecated.}):
+ *     {@code 541 INTERNAL_ERROR - Feature `transient_nonexcl_queues` is deprecated.}, then lines
+ *     on how it is configured):
  *     {@link FailureKind#DEPRECATED_FEATURE}, whose cause {@link #explained} names the feature and
  *     what to do instead.
  * </ul>
@@ -61,7 +62,7 @@ final class FailureClassifier {
     private static final Pattern VHOST_REFUSED = Pattern.compile(
             "vhost .* not found|access to vhost .* refused for user", Pattern.CASE_INSENSITIVE);
     /** RabbitMQ 4.x's refusal of a denied deprecated feature; group 1 is the feature's name. */
-    private static final Pattern DEPRECATED_FEATURE = Pattern.compile("Feature (\\w+) is deprecated");
+    private static final Pattern DEPRECATED_FEATURE = Pattern.compile("Feature `?(\\w+)`? is deprecated");
     /** {@code connection.open}: the broker refused the virtual host (RabbitMQ 530, Qpid 404). */
     private static final int CONNECTION_CLASS = 10;
     private static final int OPEN_METHOD = 40;
@@ -202,7 +203,7 @@ final class FailureClassifier {
             return failure;
         }
         return new IOException("RabbitMQ refused the deprecated feature " + feature + ": " + insteadOf(feature)
-                + ". Broker reply: " + deprecationReply(failure), failure);
+                + ". Broker reply: " + deprecationReply(failure).lines().findFirst().orElse(""), failure);
     }
 
     private static List<Throwable> chain(Throwable failure) {
@@ -276,7 +277,7 @@ final class FailureClassifier {
         int code = close.getReplyCode();
         String text = String.valueOf(close.getReplyText());
         if (DEPRECATED_FEATURE.matcher(text).find()) {
-            return FailureKind.DEPRECATED_FEATURE; // RabbitMQ 4.x: 541 "Feature transient_nonexcl_queues is deprecated"
+            return FailureKind.DEPRECATED_FEATURE; // RabbitMQ 4.x: 541 "Feature `transient_nonexcl_queues` is deprecated."
         }
         boolean refusedOpen = close.getClassId() == CONNECTION_CLASS && close.getMethodId() == OPEN_METHOD;
         if (code == AMQP.NOT_ALLOWED && LIMIT_REACHED.matcher(text).find() || code == AMQP.RESOURCE_ERROR) {

@@ -66,8 +66,14 @@ if ! command -v debootstrap >/dev/null 2>&1; then
 fi
 
 # A clear message when Debian's archive is unreachable, before a long debootstrap fails obscurely.
-if ! wget -q -O /dev/null --timeout=20 --tries=2 "$mirror/dists/$suite/Release" 2>/dev/null \
-    && ! curl -fsS -o /dev/null --max-time 20 "$mirror/dists/$suite/Release" 2>/dev/null; then
+archive_reachable() { # without wget or curl, debootstrap's own failure message has to do
+    if command -v wget >/dev/null 2>&1; then
+        wget -q -O /dev/null --timeout=20 --tries=2 "$mirror/dists/$suite/Release"
+    elif command -v curl >/dev/null 2>&1; then
+        curl -fsS -o /dev/null --max-time 20 --retry 1 "$mirror/dists/$suite/Release"
+    fi
+}
+if ! archive_reachable; then
     fail "cannot reach Debian's archive ($mirror/dists/$suite/Release): the RabbitMQ 4 root cannot be built
   without it. Check the network (or set TETHER_DEBIAN_MIRROR to a reachable Debian mirror) and run again."
 fi

@@ -77,7 +77,8 @@ class PublisherIT {
     @Test
     void aPublishToAFullQueueThatRejectsFailsAsNacked() throws Exception {
         String full = queue + "-full";
-        holder.channels().run(channel -> channel.queueDeclare(full, false, false, true,
+        // durable: RabbitMQ 4.3 denies non-durable, non-exclusive queues
+        holder.channels().run(channel -> channel.queueDeclare(full, true, false, true,
                 Map.of("x-max-length", 0, "x-overflow", "reject-publish")));
         try {
             PublishException nacked = assertThrows(PublishException.class,

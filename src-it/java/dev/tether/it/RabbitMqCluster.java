@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * A private three-node RabbitMQ cluster for integration tests: three {@link RabbitMqNode}s (own
  * names, ports and folders) with one Erlang cookie, the second and third joined to the first
  * ({@code stop_app}, {@code join_cluster}, {@code start_app}). Quorum queues work (their feature
- * flag is on in a fresh 3.10 node). {@link RabbitMqClusterExtension} shares one per test run.
+ * flag is on in a fresh 3.10 node, and in 4.x). Runs on RabbitMQ 4.0.x from a root like single
+ * nodes ({@link RabbitMqNode#RABBITMQ_ROOT_PROPERTY}). {@link RabbitMqClusterExtension} shares one per test run.
  *
  * <p>The nodes boot in parallel, so the cluster costs about one node's start plus two joins.
  * {@link #stop()} stops every node and deletes their folders.

@@ -59,11 +59,38 @@ import java.util.stream.Stream;
  * <p>The installation folder is {@value #DEFAULT_RABBITMQ_HOME}, or the value of the system
  * property {@value #RABBITMQ_HOME_PROPERTY} (pointing it at a missing folder simulates a machine
  * without RabbitMQ).
+ *
+ * <p><b>Another RabbitMQ version from a root.</b> With the system property
+ * {@value #RABBITMQ_ROOT_PROPERTY} naming a prepared Debian root (the Debian 13 root with RabbitMQ
+ * 4.0.x that {@code scripts/rabbitmq4-root.sh} builds, {@code proc} and {@code /dev} mounted in
+ * it), every RabbitMQ and Erlang program (the server, {@code rabbitmqctl}, {@code rabbitmq-upgrade},
+ * {@code epmd}) runs through {@code chroot <root>}, the installation folder is a path inside the
+ * root, and the node's folder is made under the root's {@code /var/tmp}: {@link #directory()} is
+ * its path on this machine, {@link #pathInRoot(Path)} the path the node sees. The node listens
+ * on the shared loopback like any other. A node of RabbitMQ 4 or later gets
+ * {@link #DENY_DEPRECATED_FEATURES} in its {@code rabbitmq.conf}: the deprecated features RabbitMQ
+ * 4.3 denies by default are denied on 4.0 too. {@link #installedVersion()} tells the version
+ * before any node starts, from the installation's {@code lib/rabbitmq_server-<version>} folder;
+ * {@link #version()} is the running node's own ({@code server-properties}).
  */
 public final class RabbitMqNode implements AutoCloseable {
 
     /** System property naming the RabbitMQ installation folder (the one holding {@code bin/}). */
     public static final String RABBITMQ_HOME_PROPERTY = "tether.it.rabbitmq-home";
+
+    /**
+     * System property naming a root (a Debian system folder) from which RabbitMQ runs through
+     * {@code chroot}; unset or blank for the machine's own installation.
+     */
+    public static final String RABBITMQ_ROOT_PROPERTY = "tether.it.rabbitmq-root";
+
+    /**
+     * Lines added to the {@code rabbitmq.conf} of nodes of RabbitMQ 4 or later: deny the deprecated
+     * features that RabbitMQ 4.3 denies by default (non-durable, non-exclusive queues, global QoS).
+     */
+    public static final List<String> DENY_DEPRECATED_FEATURES = List.of(
+            "deprecated_features.permit.transient_nonexcl_queues = false",
+            "deprecated_features.permit.global_qos = false");
 
     /** Where Debian's {@code rabbitmq-server} package installs RabbitMQ. */
     public static final String DEFAULT_RABBITMQ_HOME = "/usr/lib/rabbitmq";
@@ -105,6 +132,7 @@ public final class RabbitMqNode implements AutoCloseable {
     private final String cookie;
     private final AtomicInteger ctlCalls = new AtomicInteger();
     private volatile ProcessHandle vm;
+    private volatile String version;
     private boolean stopped;
 
     private RabbitMqNode(Path directory, String nodeName, int port, String cookie) {
@@ -113,7 +141,7 @@ public final class RabbitMqNode implements AutoCloseable {
         this.nodeName = nodeName;
         this.port = port;
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("HOME", directory.toString());
+        env.put("HOME", pathInRoot(directory));
         env.put("LANG", "C.UTF-8");
         env.put("LC_ALL", "C.UTF-8");
         env.put("RABBITMQ_NODENAME", nodeName);
@@ -121,12 +149,12 @@ public final class RabbitMqNode implements AutoCloseable {
         env.put("RABBITMQ_NODE_PORT", Integer.toString(port));
         env.put("RABBITMQ_DIST_PORT", Integer.toString(port + DIST_PORT_OFFSET));
         env.put("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}");
-        env.put("RABBITMQ_MNESIA_BASE", directory.resolve("mnesia").toString());
-        env.put("RABBITMQ_LOG_BASE", directory.resolve("log").toString());
-        env.put("RABBITMQ_ENABLED_PLUGINS_FILE", directory.resolve("enabled_plugins").toString());
-        env.put("RABBITMQ_CONFIG_FILE", directory.resolve("rabbitmq").toString());
-        env.put("RABBITMQ_ADVANCED_CONFIG_FILE", directory.resolve("advanced.config").toString());
-        env.put("RABBITMQ_CONF_ENV_FILE", directory.resolve("rabbitmq-env.conf").toString());
+        env.put("RABBITMQ_MNESIA_BASE", pathInRoot(directory.resolve("mnesia")));
+        env.put("RABBITMQ_LOG_BASE", pathInRoot(directory.resolve("log")));
+        env.put("RABBITMQ_ENABLED_PLUGINS_FILE", pathInRoot(directory.resolve("enabled_plugins")));
+        env.put("RABBITMQ_CONFIG_FILE", pathInRoot(directory.resolve("rabbitmq")));
+        env.put("RABBITMQ_ADVANCED_CONFIG_FILE", pathInRoot(directory.resolve("advanced.config")));
+        env.put("RABBITMQ_CONF_ENV_FILE", pathInRoot(directory.resolve("rabbitmq-env.conf")));
         this.environment = Collections.unmodifiableMap(env);
     }
 
@@ -146,12 +174,61 @@ public final class RabbitMqNode implements AutoCloseable {
      *         is installed
      */
     public static String whyUnavailable() {
-        for (Path script : List.of(script("rabbitmq-server"), script("rabbitmqctl"))) {
+        Optional<Path> root = root();
+        if (root.isPresent()) {
+            if (!Files.isDirectory(root.get())) {
+                return "The RabbitMQ root " + root.get() + " (" + RABBITMQ_ROOT_PROPERTY + ") does not exist;"
+                        + " prepare it with scripts/rabbitmq4-root.sh";
+            }
+            if (!Files.exists(root.get().resolve("proc/self")) || !Files.exists(root.get().resolve("dev/null"))) {
+                return "The RabbitMQ root " + root.get() + " has no proc or /dev mounted;"
+                        + " run scripts/rabbitmq4-root.sh " + root.get() + " (it mounts them)";
+            }
+        }
+        for (Path script : List.of(scriptOnHost("rabbitmq-server"), scriptOnHost("rabbitmqctl"))) {
             if (!Files.isExecutable(script)) {
-                return "RabbitMQ is not installed (" + script + " missing); install rabbitmq-server or run .ci/run";
+                return "RabbitMQ is not installed (" + script + " missing); install rabbitmq-server or run .ci/run"
+                        + (root.isPresent() ? " (for the root: scripts/rabbitmq4-root.sh)" : "");
             }
         }
         return null;
+    }
+
+    /**
+     * The version of the RabbitMQ installation nodes start from, without starting one: from the
+     * name of its {@code lib/rabbitmq_server-<version>} folder.
+     *
+     * @return for example {@code 3.10.8} or {@code 4.0.5}
+     * @throws IllegalStateException when RabbitMQ is not installed there
+     */
+    public static String installedVersion() {
+        Path lib = hostPath(installation()).resolve("lib");
+        try (Stream<Path> entries = Files.list(lib)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("rabbitmq_server-"))
+                    .map(n -> n.substring("rabbitmq_server-".length())).sorted().reduce((a, b) -> b)
+                    .orElseThrow(() -> new IllegalStateException("No rabbitmq_server-<version> folder in " + lib));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read the RabbitMQ version from " + lib + ": " + e, e);
+        }
+    }
+
+    /**
+     * The major version of {@link #installedVersion()}.
+     *
+     * @return for example 3 or 4
+     */
+    public static int installedMajorVersion() {
+        return Integer.parseInt(installedVersion().split("\\.")[0]);
+    }
+
+    /**
+     * Whether nodes started here deny the deprecated features that RabbitMQ 4.3 denies by default
+     * ({@link #DENY_DEPRECATED_FEATURES}): true from RabbitMQ 4 on.
+     *
+     * @return true for a RabbitMQ 4 or later installation
+     */
+    public static boolean deniesDeprecatedFeatures() {
+        return installedMajorVersion() >= 4;
     }
 
     /**
@@ -223,7 +300,8 @@ public final class RabbitMqNode implements AutoCloseable {
             RabbitMqNode node = create(cookie);
             try {
                 node.boot(setup);
-                LOG.log(System.Logger.Level.INFO, "Started {0} in {1} ms", node, millisSince(begin));
+                LOG.log(System.Logger.Level.INFO, "Started {0}, RabbitMQ {1}{2}, in {3} ms", node, node.version(),
+                        root().map(r -> " from the root " + r).orElse(""), millisSince(begin));
                 return node;
             } catch (NodeDiedException e) {
                 LOG.log(System.Logger.Level.WARNING, "RabbitMQ node died while starting (attempt {0}): {1}",
@@ -262,9 +340,38 @@ public final class RabbitMqNode implements AutoCloseable {
         return nodeName;
     }
 
-    /** @return the node's private folder (deleted by {@link #stop()}) */
+    /** @return the node's private folder on this machine (inside the root, if any; deleted by {@link #stop()}) */
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * @return the RabbitMQ version the node announces in its {@code server-properties}, e.g.
+     *     {@code 4.0.5}; known once {@link #start()} returned
+     */
+    public String version() {
+        return version;
+    }
+
+    /**
+     * The path a node sees for a file of this machine: the same path, or, for nodes running from a
+     * root ({@value #RABBITMQ_ROOT_PROPERTY}), its path inside the root.
+     *
+     * @param path a path on this machine, inside the root if there is one
+     * @return the path as RabbitMQ's programs see it
+     * @throws IllegalArgumentException when a root is in use and {@code path} is outside it
+     */
+    public static String pathInRoot(Path path) {
+        Optional<Path> root = root();
+        if (root.isEmpty()) {
+            return path.toString();
+        }
+        Path absolute = path.toAbsolutePath().normalize();
+        Path base = root.get().toAbsolutePath().normalize();
+        if (!absolute.startsWith(base)) {
+            throw new IllegalArgumentException(path + " is outside the RabbitMQ root " + base);
+        }
+        return "/" + base.relativize(absolute);
     }
 
     /**
@@ -327,7 +434,7 @@ public final class RabbitMqNode implements AutoCloseable {
 
     /** Runs one of RabbitMQ's command-line tools against this node ({@code -n <node>}). */
     private String run(String tool, Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of(script(tool).toString(), "-n", nodeName));
+        List<String> command = command(script(tool), "-n", nodeName);
         command.addAll(List.of(args));
         int call = ctlCalls.incrementAndGet();
         Path out = directory.resolve(tool + "-" + call + ".out");
@@ -372,9 +479,33 @@ public final class RabbitMqNode implements AutoCloseable {
         rabbitmqctl("stop_app");
     }
 
-    /** Starts the RabbitMQ application again ({@code start_app}) and waits until AMQP connections succeed. */
+    /**
+     * Starts the RabbitMQ application again ({@code start_app}) and waits until AMQP connections succeed.
+     *
+     * <p>RabbitMQ 4.0.5 set to deny {@code transient_nonexcl_queues} often refuses {@code start_app}
+     * on a clustered node (right after {@code join_cluster}, and in a rolling restart) with
+     * {@code {failed_to_deny_deprecated_features, [transient_nonexcl_queues]}}, though the cluster
+     * has no such queue: its check whether the feature is in use cannot yet read the cluster's
+     * queues. The application stays stopped, and a later {@code start_app} starts it (after 1 to 4
+     * refusals, up to about 25 s on a loaded machine, in the runs here). That refusal is logged at WARNING and retried every second until
+     * {@link #START_TIMEOUT}; any other failure is thrown at once.
+     */
     public void startApp() {
-        rabbitmqctl("start_app");
+        long deadline = Poll.deadline(START_TIMEOUT);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                rabbitmqctl("start_app");
+                break;
+            } catch (IllegalStateException e) {
+                if (Poll.passed(deadline) || !String.valueOf(e.getMessage()).contains("failed_to_deny_deprecated_features")) {
+                    throw attempt == 1 ? e : new IllegalStateException(e.getMessage() + "\n" + logTail(), e);
+                }
+                LOG.log(System.Logger.Level.WARNING, "start_app on {0} refused by RabbitMQ {1} (attempt {2}),"
+                        + " starting it again: {3}", nodeName, version, attempt,
+                        e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage()));
+                Poll.pause(Duration.ofSeconds(1));
+            }
+        }
         awaitAmqp(START_TIMEOUT);
     }
 
@@ -515,7 +646,10 @@ public final class RabbitMqNode implements AutoCloseable {
         String name = "tether-it-" + HexFormat.of().toHexDigits(RANDOM.nextInt()) + "@localhost";
         Path directory;
         try {
-            directory = Files.createTempDirectory("tether-it-rabbitmq-");
+            Optional<Path> root = root();
+            directory = root.isPresent()
+                    ? Files.createTempDirectory(root.get().resolve("var/tmp"), "tether-it-rabbitmq-")
+                    : Files.createTempDirectory("tether-it-rabbitmq-");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a folder for a RabbitMQ node", e);
         }
@@ -562,13 +696,16 @@ public final class RabbitMqNode implements AutoCloseable {
                     "log.file.level = info",
                     "# Only the tests raise alarms, on purpose: keep the disk alarm away on a nearly full disk.",
                     "disk_free_limit.absolute = 1MB",
+                    deniesDeprecatedFeatures()
+                            ? "# RabbitMQ 4.3's defaults, on 4.0 too\n" + String.join("\n", DENY_DEPRECATED_FEATURES)
+                            : "",
                     String.join("\n", setup.conf()),
                     ""));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the configuration of " + nodeName, e);
         }
         Path startLog = directory.resolve("rabbitmq-server.out");
-        ProcessBuilder builder = new ProcessBuilder(script("rabbitmq-server").toString(), "-detached")
+        ProcessBuilder builder = new ProcessBuilder(command(script("rabbitmq-server"), "-detached"))
                 .directory(directory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()))
                 .redirectErrorStream(true)
@@ -627,6 +764,7 @@ public final class RabbitMqNode implements AutoCloseable {
         factory.setConnectionTimeout(2000);
         factory.setHandshakeTimeout(5000);
         Connection connection = factory.newConnection("tether-it-startup-probe");
+        version = String.valueOf(connection.getServerProperties().get("version"));
         connection.close();
     }
 
@@ -636,7 +774,7 @@ public final class RabbitMqNode implements AutoCloseable {
         if (known != null && known.isAlive()) {
             return Optional.of(known);
         }
-        String home = " -home " + directory + " ";
+        String home = " -home " + pathInRoot(directory) + " ";
         Optional<ProcessHandle> found;
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             found = all.filter(p -> p.info().command().orElse("").contains("beam"))
@@ -713,12 +851,12 @@ public final class RabbitMqNode implements AutoCloseable {
                 return;
             }
             // epmd refuses -kill while any node is registered, so other users' nodes are safe.
-            Path epmd = epmdExecutable();
+            String epmd = epmdExecutable();
             if (epmd == null) {
                 return;
             }
             try {
-                Process process = new ProcessBuilder(epmd.toString(), "-kill")
+                Process process = new ProcessBuilder(command(epmd.toString(), "-kill"))
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start();
@@ -742,11 +880,11 @@ public final class RabbitMqNode implements AutoCloseable {
         }
     }
 
-    private static Path epmdExecutable() {
+    /** @return epmd as the node's programs see it (inside the root, if any), or null when there is none */
+    private static String epmdExecutable() {
         for (String candidate : List.of("/usr/lib/erlang/bin/epmd", "/usr/bin/epmd", "/usr/local/bin/epmd")) {
-            Path path = Paths.get(candidate);
-            if (Files.isExecutable(path)) {
-                return path;
+            if (Files.isExecutable(hostPath(candidate))) {
+                return candidate;
             }
         }
         return null;
@@ -756,8 +894,38 @@ public final class RabbitMqNode implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
     }
 
-    private static Path script(String name) {
-        return Paths.get(System.getProperty(RABBITMQ_HOME_PROPERTY, DEFAULT_RABBITMQ_HOME), "bin", name);
+    /** @return a RabbitMQ script as the node's programs see it (a path inside the root, if any) */
+    private static String script(String name) {
+        return installation() + "/bin/" + name;
+    }
+
+    private static Path scriptOnHost(String name) {
+        return hostPath(script(name));
+    }
+
+    private static String installation() {
+        return System.getProperty(RABBITMQ_HOME_PROPERTY, DEFAULT_RABBITMQ_HOME);
+    }
+
+    /** @return the root RabbitMQ runs from ({@value #RABBITMQ_ROOT_PROPERTY}), if any */
+    public static Optional<Path> root() {
+        String root = System.getProperty(RABBITMQ_ROOT_PROPERTY, "");
+        return root.isBlank() ? Optional.empty() : Optional.of(Paths.get(root).toAbsolutePath().normalize());
+    }
+
+    /** @return where a path seen by RabbitMQ's programs is on this machine */
+    private static Path hostPath(String path) {
+        Optional<Path> root = root();
+        return root.isPresent() ? root.get().resolve(path.replaceFirst("^/+", "")) : Paths.get(path);
+    }
+
+    /** @return {@code executable args...}, through {@code chroot <root>} when RabbitMQ runs from a root */
+    private static List<String> command(String executable, String... args) {
+        List<String> command = new ArrayList<>();
+        root().ifPresent(r -> command.addAll(List.of("chroot", r.toString())));
+        command.add(executable);
+        command.addAll(List.of(args));
+        return command;
     }
 
     private static String read(Path file) {

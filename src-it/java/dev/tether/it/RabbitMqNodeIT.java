@@ -110,7 +110,7 @@ class RabbitMqNodeIT {
             String queue = unique("tether-it-only-on-second");
             String name = unique("tether-it-second");
             try (Connection connection = secondFactory.newConnection(name)) {
-                connection.createChannel().queueDeclare(queue, false, false, false, null);
+                connection.createChannel().queueDeclare(queue, true, false, false, null); // durable: RabbitMQ 4.3 denies transient non-exclusive queues
                 Poll.until("only " + name + " on the second node", WAIT,
                         () -> second.connectionNames().equals(List.of(name)));
             }

@@ -52,7 +52,8 @@ public sealed interface ConnectionEvent {
      * @param at when the attempt failed
      * @param address the address of the most telling failure (a misconfiguration beats a transient
      *     failure, a refusal counts only when all refused), or {@code null} when no address was tried
-     * @param cause what went wrong
+     * @param cause what went wrong; for {@link FailureKind#DEPRECATED_FEATURE}, an {@code IOException}
+     *     naming the feature and what to do instead, whose cause is what the attempt or listener threw
      * @param kind the classification of {@code cause}
      * @param attempt the attempt's number in the current outage, from 1
      * @param nextDelay the delay before the next attempt

@@ -7,7 +7,9 @@ package dev.tether;
  * (named {@code tether-<name>}). They must not block for long: while a listener runs, the holder
  * neither reconnects nor reports. A listener that throws on a {@link ConnectionEvent.Connected}
  * event rejects that connection: it is closed, a {@link ConnectionEvent.ConnectFailed} with kind
- * {@link FailureKind#APPLICATION} follows, and the holder retries after the backoff. Exceptions
+ * {@link FailureKind#APPLICATION} follows (or {@link FailureKind#RESOURCE_LOCKED}, or
+ * {@link FailureKind#DEPRECATED_FEATURE} when the broker refused a deprecated feature, retried at
+ * {@code backoff.max}), and the holder retries after the backoff. Exceptions
  * thrown for any other event are logged and otherwise ignored.
  *
  * <pre>{@code

@@ -55,6 +55,20 @@ public enum FailureKind {
      * back soon after the broker lets go of the queue.
      */
     RESOURCE_LOCKED(false),
+    /**
+     * The broker refused a deprecated feature that it is set to deny: a connection or channel
+     * closed with RabbitMQ's {@code Feature `<name>` is deprecated} (at any point, e.g. a synchronous
+     * {@code Connected} listener declaring its topology). RabbitMQ 4.3 denies
+     * {@code transient_nonexcl_queues} (non-durable, non-exclusive queues) and {@code global_qos}
+     * ({@code basicQos(n, true)}) by default; 4.0 to 4.2 deny them with
+     * {@code deprecated_features.permit.<feature> = false}. RabbitMQ 4.0.5 refuses such a queue
+     * declaration by closing the <em>whole connection</em> with {@code 541 INTERNAL_ERROR}; it
+     * accepts a denied global QoS as per-consumer QoS, so that one reaches a client only from a
+     * broker that refuses it. Misconfiguration: it repeats until the application changes, so it is
+     * retried at {@code backoff.max}; the {@code ConnectFailed}'s cause names the feature and what to
+     * do instead (a durable or exclusive queue; per-consumer QoS, {@code basicQos(n, false)}).
+     */
+    DEPRECATED_FEATURE(true),
     /** Anything else. */
     UNKNOWN(false);
 
@@ -65,10 +79,12 @@ public enum FailureKind {
     }
 
     /**
-     * Whether this failure is caused by configuration (credentials, virtual host, TLS trust) and
+     * Whether this failure is caused by configuration (credentials, virtual host, TLS trust, a
+     * deprecated feature the broker denies) and
      * will repeat until someone changes it.
      *
-     * @return {@code true} for {@link #AUTHENTICATION}, {@link #VIRTUAL_HOST} and {@link #TLS}
+     * @return {@code true} for {@link #AUTHENTICATION}, {@link #VIRTUAL_HOST}, {@link #TLS} and
+     *     {@link #DEPRECATED_FEATURE}
      */
     public boolean misconfiguration() {
         return misconfiguration;

@@ -72,7 +72,7 @@ public final class HolderDemo {
     private static void declareTopology(ConnectionEvent event) throws Exception {
         if (event instanceof ConnectionEvent.Connected connected) {
             try (Channel channel = connected.connection().createChannel()) {
-                channel.queueDeclare("demo", false, false, false, null);
+                channel.queueDeclare("demo", true, false, false, null); // durable: RabbitMQ 4.3 denies transient non-exclusive queues
             }
         }
     }

@@ -46,7 +46,8 @@ public final class ConnectionOpener {
      * Every address failed.
      *
      * @param address where the most telling failure happened, or {@code null} when none was tried
-     * @param cause the most telling failure; the other addresses' failures are its suppressed exceptions
+     * @param cause the most telling failure; the other addresses' failures are its suppressed exceptions; for
+     *     {@link FailureKind#DEPRECATED_FEATURE}, wrapped by {@link FailureClassifier#explained}
      * @param kind the classification of {@code cause}
      * @param each every address's failure, in the order tried; empty when none was tried
      */
@@ -55,6 +56,7 @@ public final class ConnectionOpener {
 
         public Failed {
             each = List.copyOf(each);
+            cause = FailureClassifier.explained(cause, kind); // a deprecated feature: named, with what to do instead
         }
 
         /** A failure before or after trying addresses: the resolver, the TLS stores, a listener. */

@@ -7,6 +7,7 @@ import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.tether.FailureKind;
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -40,7 +42,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * <li>530 {@code vhost v not found}, {@code access to vhost 'v' refused for user 'u'} (no
  *     permission), and any other 530 answering {@code connection.open}: {@link FailureKind#VIRTUAL_HOST};
  * <li>541 {@code access to vhost 'v' refused for user 'u': vhost 'v' is down}, and 320
- *     CONNECTION_FORCED: transient ({@link FailureKind#HANDSHAKE_FAILED}).
+ *     CONNECTION_FORCED: transient ({@link FailureKind#HANDSHAKE_FAILED});
+ * <li>any close, of the connection or of a channel, whose text is RabbitMQ's refusal of a
+ *     deprecated feature it is set to deny ({@code rabbit_deprecated_features}, 4.x:
+ *     {@code 541 INTERNAL_ERROR - Feature `transient_nonexcl_queues` is deprecated.}, then lines
+ *     on how it is configured):
+ *     {@link FailureKind#DEPRECATED_FEATURE}, whose cause {@link #explained} names the feature and
+ *     what to do instead.
  * </ul>
  */
 public final class FailureClassifier {
@@ -53,6 +61,8 @@ public final class FailureClassifier {
     /** RabbitMQ's refusal of a virtual host, wherever a broker reports it without the method. */
     private static final Pattern VHOST_REFUSED = Pattern.compile(
             "vhost .* not found|access to vhost .* refused for user", Pattern.CASE_INSENSITIVE);
+    /** RabbitMQ 4.x's refusal of a denied deprecated feature; group 1 is the feature's name. */
+    private static final Pattern DEPRECATED_FEATURE = Pattern.compile("Feature `?(\\w+)`? is deprecated");
     /** {@code connection.open}: the broker refused the virtual host (RabbitMQ 530, Qpid 404). */
     private static final int CONNECTION_CLASS = 10;
     private static final int OPEN_METHOD = 40;
@@ -124,7 +134,76 @@ public final class FailureClassifier {
      * @return {@link FailureKind#RESOURCE_LOCKED} when {@link #resourceLocked}, else {@link FailureKind#APPLICATION}
      */
     public static FailureKind ofListener(Throwable failure) {
+        if (deprecatedFeature(failure) != null) {
+            return FailureKind.DEPRECATED_FEATURE;
+        }
         return resourceLocked(failure) ? FailureKind.RESOURCE_LOCKED : FailureKind.APPLICATION;
+    }
+
+    /**
+     * The deprecated feature a broker refused, anywhere in the cause chain: a connection or channel
+     * close whose text is {@code Feature <name> is deprecated}.
+     *
+     * @param failure what an attempt or a listener threw
+     * @return the feature's name (e.g. {@code transient_nonexcl_queues}), or {@code null}
+     */
+    static String deprecatedFeature(Throwable failure) {
+        String reply = deprecationReply(failure);
+        if (reply == null) {
+            return null;
+        }
+        Matcher feature = DEPRECATED_FEATURE.matcher(reply);
+        return feature.find() ? feature.group(1) : null;
+    }
+
+    /** The text of the first connection or channel close in the chain that refuses a deprecated feature. */
+    private static String deprecationReply(Throwable failure) {
+        for (Throwable t : chain(failure)) {
+            if (t instanceof ShutdownSignalException signal) {
+                String text = signal.getReason() instanceof AMQP.Connection.Close close ? close.getReplyText()
+                        : signal.getReason() instanceof AMQP.Channel.Close close ? close.getReplyText()
+                        : null;
+                if (text != null && DEPRECATED_FEATURE.matcher(text).find()) {
+                    return text;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What to do instead of a deprecated feature RabbitMQ refuses.
+     *
+     * @param feature the feature's name, as in {@code deprecated_features.permit.<feature>}
+     * @return a sentence for the failure's description
+     */
+    static String insteadOf(String feature) {
+        return switch (feature) {
+            case "transient_nonexcl_queues" -> "declare the queue durable or exclusive"
+                    + " (non-durable, non-exclusive queues are denied by default from RabbitMQ 4.3)";
+            case "global_qos" -> "use per-consumer QoS, basicQos(n, false)"
+                    + " (global QoS is denied by default from RabbitMQ 4.3)";
+            default -> "stop using it (see RabbitMQ's deprecated features), or permit it on the broker with"
+                    + " deprecated_features.permit." + feature + " = true";
+        };
+    }
+
+    /**
+     * The cause to report for a failure: for {@link FailureKind#DEPRECATED_FEATURE}, a wrapper whose
+     * message names the feature and what to do instead (the broker's reply is its cause); otherwise
+     * {@code failure} itself.
+     *
+     * @param failure what an attempt or a listener threw
+     * @param kind its classification
+     * @return the cause for the {@code ConnectFailed}
+     */
+    static Throwable explained(Throwable failure, FailureKind kind) {
+        String feature = kind == FailureKind.DEPRECATED_FEATURE ? deprecatedFeature(failure) : null;
+        if (feature == null) {
+            return failure;
+        }
+        return new IOException("RabbitMQ refused the deprecated feature " + feature + ": " + insteadOf(feature)
+                + ". Broker reply: " + deprecationReply(failure).lines().findFirst().orElse(""), failure);
     }
 
     private static List<Throwable> chain(Throwable failure) {
@@ -188,7 +267,7 @@ public final class FailureClassifier {
                 || t instanceof PortUnreachableException) {
             return FailureKind.UNREACHABLE;
         }
-        if (t instanceof SSLException || t instanceof java.io.IOException) {
+        if (t instanceof SSLException || t instanceof IOException) {
             return FailureKind.HANDSHAKE_FAILED;
         }
         return null;
@@ -197,6 +276,9 @@ public final class FailureClassifier {
     private static FailureKind classifyReply(AMQP.Connection.Close close) {
         int code = close.getReplyCode();
         String text = String.valueOf(close.getReplyText());
+        if (DEPRECATED_FEATURE.matcher(text).find()) {
+            return FailureKind.DEPRECATED_FEATURE; // RabbitMQ 4.x: 541 "Feature `transient_nonexcl_queues` is deprecated."
+        }
         boolean refusedOpen = close.getClassId() == CONNECTION_CLASS && close.getMethodId() == OPEN_METHOD;
         if (code == AMQP.NOT_ALLOWED && LIMIT_REACHED.matcher(text).find() || code == AMQP.RESOURCE_ERROR) {
             return FailureKind.CAPACITY; // RabbitMQ's limits (530); Qpid's user connection limit (506)

@@ -37,6 +37,45 @@ class FailureClassifierTest {
     }
 
     @Test
+    void aRefusedDeprecatedFeatureIsMisconfigurationWhereverTheBrokerSaysSo() {
+        // RabbitMQ 4.0 with deprecated_features.permit.transient_nonexcl_queues = false (4.3's default)
+        ShutdownSignalException queue = close(541,
+                "INTERNAL_ERROR - Feature `transient_nonexcl_queues` is deprecated.\nIts use is not permitted per the"
+                        + " configuration (overriding the default, which is permitted):\n"
+                        + "    \"deprecated_features.permit.transient_nonexcl_queues = false\"", 50, 10);
+        assertEquals(FailureKind.DEPRECATED_FEATURE, FailureClassifier.ofListener(new IOException(queue)),
+                "a Connected listener's queueDeclare, which the whole connection's close fails");
+        assertEquals(FailureKind.DEPRECATED_FEATURE, FailureClassifier.classify(new IOException(queue)),
+                "a connection the broker closed at once");
+        assertTrue(FailureKind.DEPRECATED_FEATURE.misconfiguration());
+        ShutdownSignalException qos = new ShutdownSignalException(false, false, new AMQP.Channel.Close.Builder()
+                .replyCode(540).replyText("NOT_IMPLEMENTED - Feature global_qos is deprecated.")
+                .classId(60).methodId(10).build(), null);
+        assertEquals(FailureKind.DEPRECATED_FEATURE, FailureClassifier.ofListener(new IllegalStateException(qos)));
+        assertEquals("global_qos", FailureClassifier.deprecatedFeature(new IOException(qos)));
+        assertEquals(FailureKind.HANDSHAKE_FAILED, FailureClassifier.classify(new IOException(closeWith(541))),
+                "another 541 stays transient");
+        assertEquals(FailureKind.APPLICATION, FailureClassifier.ofListener(new IOException(closeWith(541))));
+    }
+
+    @Test
+    void aRefusedDeprecatedFeatureIsExplainedWithWhatToDoInstead() {
+        IOException queue = new IOException(close(541, "INTERNAL_ERROR - Feature transient_nonexcl_queues is deprecated.",
+                50, 10));
+        Throwable explained = FailureClassifier.explained(queue, FailureKind.DEPRECATED_FEATURE);
+        assertTrue(explained.getMessage().contains("transient_nonexcl_queues"), explained.getMessage());
+        assertTrue(explained.getMessage().contains("durable or exclusive"), explained.getMessage());
+        assertFalse(FailureClassifier.explained(new IOException(close(541, "INTERNAL_ERROR - Feature `global_qos` is"
+                + " deprecated.\nIts use is not permitted", 60, 10)), FailureKind.DEPRECATED_FEATURE).getMessage()
+                .contains("\n"), "one line: the broker's first");
+        assertEquals(queue, explained.getCause(), "the broker's reply stays the cause");
+        assertTrue(FailureClassifier.insteadOf("global_qos").contains("basicQos(n, false)"));
+        assertTrue(FailureClassifier.insteadOf("ram_node_type").contains("deprecated_features.permit.ram_node_type"));
+        IOException other = new IOException("reset");
+        assertEquals(other, FailureClassifier.explained(other, FailureKind.HANDSHAKE_FAILED));
+    }
+
+    @Test
     void transientNetworkFailures() {
         assertEquals(FailureKind.REFUSED, FailureClassifier.classify(new ConnectException("Connection refused")));
         assertEquals(FailureKind.TIMED_OUT, FailureClassifier.classify(new SocketTimeoutException("connect timed out")));

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.tether.Backoff;
 import dev.tether.ConnectionEvent.ConnectFailed;
 import dev.tether.ConnectionEvent.Connected;
@@ -21,6 +23,8 @@ import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FaultProxy;
 import dev.tether.testing.FixedRandom;
 import dev.tether.testing.QpidBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -240,6 +244,35 @@ class HolderReconnectTest {
         assertTrue(holder.current().isEmpty());
         scheduler.runDue();
         assertTrue(holder.get().isOpen());
+        holder.close();
+        scheduler.runDue();
+    }
+
+    @Test
+    void aConnectedListenerRefusedADeprecatedFeatureIsMisconfigurationRetriedAtTheMaximumDelay(QpidBroker broker)
+            throws Exception {
+        // What queueDeclare throws on RabbitMQ 4.x when the broker denies non-durable, non-exclusive
+        // queues: the whole connection closed with 541 (the real broker is in RejectingObserverIT).
+        IOException refused = new IOException(new ShutdownSignalException(true, false, new AMQP.Connection.Close.Builder()
+                .replyCode(541).replyText("INTERNAL_ERROR - Feature `transient_nonexcl_queues` is deprecated.")
+                .classId(50).methodId(10).build(), null));
+        ConnectionSettings settings = HolderAccessTest.settings(broker.uri());
+        ConnectionHolder holder = Holders.manual(settings, scheduler, new FixedRandom(0.5), null, events, event -> {
+            if (event instanceof Connected) {
+                throw new UncheckedIOException(refused);
+            }
+        });
+        holder.start();
+        scheduler.runDue();
+
+        ConnectFailed rejected = events.last(ConnectFailed.class);
+        assertEquals(FailureKind.DEPRECATED_FEATURE, rejected.kind());
+        assertTrue(rejected.kind().misconfiguration());
+        assertTrue(rejected.describe().contains("transient_nonexcl_queues")
+                && rejected.describe().contains("durable or exclusive"), rejected.describe());
+        Backoff backoff = settings.backoff();
+        assertEquals(Duration.ofNanos((long) (backoff.max().toNanos() * (1 - backoff.jitter() * 0.5))),
+                rejected.nextDelay(), "at backoff.max (jittered downward), not the transient backoff");
         holder.close();
         scheduler.runDue();
     }

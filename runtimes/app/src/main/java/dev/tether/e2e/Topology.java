@@ -37,7 +37,8 @@ public class Topology {
 
     private static void declare(Connection on, String queue) throws IOException, TimeoutException {
         try (Channel channel = on.createChannel()) {
-            channel.queueDeclare(queue, false, false, false, null);
+            // durable: RabbitMQ 4.3 denies non-durable, non-exclusive queues (transient_nonexcl_queues)
+            channel.queueDeclare(queue, true, false, false, null);
         }
     }
 }

@@ -35,11 +35,7 @@ final class TokenRefresh implements Supplier<CredentialsRefreshService> {
             return given;
         }
         if (own == null) {
-            thread = new ScheduledThreadPoolExecutor(1, task -> {
-                Thread t = new Thread(task, "tether-" + name + "-token-refresh");
-                t.setDaemon(true);
-                return t;
-            });
+            thread = new ScheduledThreadPoolExecutor(1, TetherThreads.named("tether-" + name + "-token-refresh"));
             own = new DefaultCredentialsRefreshService.DefaultCredentialsRefreshServiceBuilder()
                     .scheduler(thread).build();
         }

@@ -93,7 +93,8 @@ final class Reconnector {
     /** Finishes closing on the holder's thread: no more attempts, the live connection closed, {@code Closed} fired. */
     CompletableFuture<Void> close() {
         opener.abortInFlight(); // a hanging handshake must not hold up the close for connection-timeout
-        if (!submit(this::finishClose)) {
+        if (!submit(this::finishClose)) { // the scheduler is gone: nothing will run finishClose
+            opener.close();
             closeFinished.complete(null);
         }
         return closeFinished;

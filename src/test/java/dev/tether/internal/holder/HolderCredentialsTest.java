@@ -159,6 +159,43 @@ class HolderCredentialsTest {
         Await.until("the refresh thread ended", Duration.ofSeconds(10), () -> !refreshThreadAlive());
     }
 
+    @Test
+    void aCloseWhoseTaskTheSchedulerRefusesStillStopsTheRefreshThread(QpidBroker broker) throws Exception {
+        CredentialsProvider token = expiringGuest();
+        holder = Holders.withSources(ConnectionSettings.builder("expiring").uri(broker.uri()).build(), scheduler,
+                new FixedRandom(0.5), new Sources(null, token, null), events);
+        holder.start();
+        scheduler.runDue();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+        assertTrue(refreshThreadAlive());
+        scheduler.shutdown(); // e.g. the executor was shut down under the holder: the close task is refused
+        holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Await.until("the refresh thread ended", Duration.ofSeconds(10), () -> !refreshThreadAlive());
+    }
+
+    private static CredentialsProvider expiringGuest() {
+        return new CredentialsProvider() {
+            @Override
+            public String getUsername() {
+                return "guest";
+            }
+
+            @Override
+            public String getPassword() {
+                return "guest";
+            }
+
+            @Override
+            public Duration getTimeBeforeExpiration() {
+                return Duration.ofHours(1);
+            }
+
+            @Override
+            public void refresh() {
+            }
+        };
+    }
+
     private static boolean refreshThreadAlive() {
         return Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.isAlive() && t.getName().equals("tether-expiring-token-refresh"));

@@ -117,6 +117,55 @@ class HolderCredentialsTest {
     }
 
     @Test
+    void aProviderThatNeverAnswersFailsTheAttemptAsTimedOutNamingItAndNeverHoldsTheHolder(QpidBroker broker)
+            throws Exception {
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger inside = new AtomicInteger();
+        CredentialsProvider hung = new CredentialsProvider() {
+            @Override
+            public String getUsername() {
+                inside.incrementAndGet();
+                while (released.getCount() > 0) { // ignores interrupts, as a stuck client library may
+                    try {
+                        released.await();
+                    } catch (InterruptedException ignored) {
+                        // keeps waiting
+                    }
+                }
+                return "guest";
+            }
+
+            @Override
+            public String getPassword() {
+                return "guest";
+            }
+        };
+        ConnectionSettings settings = ConnectionSettings.builder("hung").uri(broker.uri())
+                .connectionTimeout(Duration.ofMillis(300)).build();
+        holder = Holders.withSources(settings, scheduler, new FixedRandom(0.5), new Sources(null, hung, null), events);
+        holder.start();
+        scheduler.runDue(); // the attempt waits for the provider at most connection-timeout (real time)
+        ConnectFailed failed = events.last(ConnectFailed.class);
+        assertEquals(FailureKind.TIMED_OUT, failed.kind(), failed.toString());
+        assertNull(failed.address());
+        assertEquals("the credentials provider " + hung.getClass().getName() + " did not answer within 300 ms",
+                failed.cause().getMessage());
+        assertEquals(Duration.ofMillis(100), failed.nextDelay(), "transient: the normal backoff");
+        assertNull(holder.status().waitingFor(), "the attempt is over");
+
+        scheduler.advanceToNext(); // the provider still has not returned: the next attempt says so
+        ConnectFailed again = events.last(ConnectFailed.class);
+        assertEquals(2, again.attempt());
+        assertTrue(again.cause().getMessage().endsWith("(its previous call had not returned yet)"),
+                again.cause().getMessage());
+        assertEquals(1, inside.get(), "one call at a time: the second queued behind the first");
+
+        released.countDown();
+        scheduler.advanceToNext();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+    }
+
+    @Test
     void aProviderWithoutUserNameOrPasswordIsAnAuthenticationFailure(QpidBroker broker) {
         credentials.username.set(null);
         start(broker);

@@ -4,6 +4,7 @@ import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.DefaultCredentialsProvider;
 import dev.tether.FailureKind;
 import dev.tether.internal.values.InvalidSettingException;
+import dev.tether.internal.values.OwnMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -18,7 +19,7 @@ import java.util.function.Consumer;
 final class AttemptCredentials {
 
     /** Why an attempt has no credentials; a failed attempt's cause. Never holds a password. */
-    static final class UnavailableException extends IOException {
+    static final class UnavailableException extends IOException implements OwnMessage {
 
         private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.tether.internal.connect;
 
+import dev.tether.internal.values.OwnMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
 final class OutboundCalls {
 
     /** A call did not return within its limit; the message is Tether's own and names what overran. */
-    static final class TimedOutException extends IOException {
+    static final class TimedOutException extends IOException implements OwnMessage {
 
         private static final long serialVersionUID = 1L;
 

@@ -209,6 +209,37 @@ class HolderCredentialsTest {
     }
 
     @Test
+    void expiringCredentialsWhoseProviderCannotRefreshAreWarnedAboutOnce(QpidBroker broker) {
+        CredentialsProvider noRefresh = new CredentialsProvider() {
+            @Override
+            public String getUsername() {
+                return "guest";
+            }
+
+            @Override
+            public String getPassword() {
+                return "guest";
+            }
+
+            @Override
+            public Duration getTimeBeforeExpiration() {
+                return Duration.ofHours(1);
+            }
+        };
+        try (dev.tether.testing.LogCapture log = dev.tether.testing.LogCapture.of("dev.tether")) {
+            holder = Holders.withSources(ConnectionSettings.builder("norefresh").uri(broker.uri()).build(), scheduler,
+                    new FixedRandom(0.5), new Sources(null, noRefresh, null), events);
+            holder.start();
+            scheduler.runDue();
+            holder.reconnect();
+            scheduler.runDue();
+            assertEquals(2, events.events().stream().filter(Connected.class::isInstance).count());
+            assertEquals(1, log.messages().stream().filter(m -> m.contains("does not override refresh()")).count(),
+                    log.messages().toString());
+        }
+    }
+
+    @Test
     void aCloseWhoseTaskTheSchedulerRefusesStillStopsTheRefreshThread(QpidBroker broker) throws Exception {
         CredentialsProvider token = expiringGuest();
         holder = Holders.withSources(ConnectionSettings.builder("expiring").uri(broker.uri()).build(), scheduler,

@@ -239,6 +239,121 @@ class HolderCredentialsTest {
         }
     }
 
+    /** A token that expired (the identity provider was down at the last refresh) and refreshes on demand. */
+    static final class Token implements CredentialsProvider {
+        final AtomicReference<String> token = new AtomicReference<>("expired-t0ken");
+        final AtomicReference<Duration> ttl = new AtomicReference<>(Duration.ofSeconds(-5));
+        final AtomicReference<RuntimeException> refreshFailure = new AtomicReference<>();
+        final AtomicInteger refreshed = new AtomicInteger();
+
+        @Override
+        public String getUsername() {
+            return "guest";
+        }
+
+        @Override
+        public String getPassword() {
+            return token.get();
+        }
+
+        @Override
+        public Duration getTimeBeforeExpiration() {
+            return ttl.get();
+        }
+
+        @Override
+        public void refresh() {
+            RuntimeException e = refreshFailure.get();
+            if (e != null) {
+                throw e;
+            }
+            refreshed.incrementAndGet();
+            token.set("guest");
+            ttl.set(Duration.ofHours(1));
+        }
+    }
+
+    /** Records what the client registers, refreshing only when the test says. */
+    static final class ManualRefreshService implements com.rabbitmq.client.impl.CredentialsRefreshService {
+        final java.util.List<CredentialsProvider> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String register(CredentialsProvider provider, java.util.concurrent.Callable<Boolean> refreshAction) {
+            registered.add(provider);
+            return "r" + registered.size();
+        }
+
+        @Override
+        public void unregister(CredentialsProvider provider, String registrationId) {
+        }
+
+        @Override
+        public boolean isApproachingExpiration(Duration timeBeforeExpiration) {
+            return false;
+        }
+    }
+
+    @Test
+    void aTokenPastItsExpiryIsRefreshedBeforeTheAttemptNotSentAsItIs(QpidBroker broker) {
+        Token token = new Token();
+        holder = Holders.withSources(ConnectionSettings.builder("oauth").uri(broker.uri()).build(), scheduler,
+                new FixedRandom(0.5), new Sources(null, token, new ManualRefreshService()), events);
+        holder.start();
+        scheduler.runDue();
+        assertEquals(ConnectionState.CONNECTED, holder.state(), events.events().toString());
+        assertEquals(1, token.refreshed.get());
+    }
+
+    @Test
+    void aTokenNearExpiryWhoseRefreshFailsFailsTheAttemptAsTransientNotAsAuthentication(QpidBroker broker) {
+        Token token = new Token();
+        token.ttl.set(Duration.ofSeconds(2)); // within connection-timeout (10 s): it could expire during the handshake
+        token.refreshFailure.set(new IllegalStateException("identity provider down"));
+        holder = Holders.withSources(ConnectionSettings.builder("oauth").uri(broker.uri()).build(), scheduler,
+                new FixedRandom(0.5), new Sources(null, token, new ManualRefreshService()), events);
+        holder.start();
+        scheduler.runDue();
+        ConnectFailed failed = events.last(ConnectFailed.class);
+        assertEquals(FailureKind.UNKNOWN, failed.kind(), "the identity provider may come back: normal backoff");
+        assertTrue(failed.cause().getMessage().contains("could not refresh credentials"), failed.cause().getMessage());
+        token.refreshFailure.set(null);
+        scheduler.advanceToNext();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+    }
+
+    @Test
+    void aFailedRefreshOnTheLiveConnectionIsAnEventAndInTheStatusUntilARefreshSucceeds(QpidBroker broker) {
+        Token token = new Token();
+        token.token.set("guest");
+        token.ttl.set(Duration.ofHours(1));
+        ManualRefreshService service = new ManualRefreshService();
+        holder = Holders.withSources(ConnectionSettings.builder("oauth").uri(broker.uri()).build(), scheduler,
+                new FixedRandom(0.5), new Sources(null, token, service), events);
+        holder.start();
+        scheduler.runDue();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+        CredentialsProvider registered = service.registered.get(0);
+
+        token.refreshFailure.set(new IllegalStateException("identity provider down"));
+        assertThrowsIllegalState(registered::refresh); // what the client's refresh service calls
+        scheduler.runDue();
+        dev.tether.ConnectionEvent.CredentialsRefreshFailed failed =
+                events.last(dev.tether.ConnectionEvent.CredentialsRefreshFailed.class);
+        assertEquals("identity provider down", failed.cause().getMessage());
+        assertEquals(failed, holder.status().refreshFailure());
+        assertFalse(failed.toString().contains("identity provider down"), failed.toString());
+
+        token.refreshFailure.set(null);
+        registered.refresh();
+        scheduler.runDue();
+        assertNull(holder.status().refreshFailure());
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+    }
+
+    private static void assertThrowsIllegalState(Runnable call) {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, call::run);
+    }
+
     @Test
     void aCloseWhoseTaskTheSchedulerRefusesStillStopsTheRefreshThread(QpidBroker broker) throws Exception {
         CredentialsProvider token = expiringGuest();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.ConnectionState;
+import dev.tether.PersistentConnection;
 import dev.tether.internal.cdi.ConnectionRegistry;
 import dev.tether.testing.Await;
 import dev.tether.testing.FaultProxy;
@@ -167,6 +168,48 @@ class ReadinessTest {
                 assertFalse(json(health).contains(form), form + " in " + json(health));
             }
             container.select(ConnectionRegistry.class).get().holder("pasted").close();
+        }
+    }
+
+    /** A secret store that does not answer until interrupted. */
+    @jakarta.enterprise.context.ApplicationScoped
+    static class HungVault {
+        @jakarta.enterprise.inject.Produces
+        @dev.tether.Persistent("vault")
+        com.rabbitmq.client.impl.CredentialsProvider provider() {
+            return new com.rabbitmq.client.impl.CredentialsProvider() {
+                @Override
+                public String getUsername() {
+                    try {
+                        new java.util.concurrent.CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("interrupted");
+                }
+
+                @Override
+                public String getPassword() {
+                    return SECRET;
+                }
+            };
+        }
+    }
+
+    @Test
+    void whileAnAttemptWaitsForAProviderTheDataSaysWhichOne() {
+        try (var config = TetherCdi.config(Map.of("tether.vault.uri", "amqp://127.0.0.1:1"));
+                WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class,
+                        HealthRegistries.class, HungVault.class).initialize()) {
+            PersistentConnection holder = container.select(ConnectionRegistry.class).get().holder("vault");
+            Await.until("the attempt waits for the provider", Duration.ofSeconds(10),
+                    () -> holder.status().waitingFor() != null);
+            SmallRyeHealth health = ready(container);
+            assertTrue(health.isDown());
+            String waiting = tether(health).getJsonObject("data").getString("vault.waiting-for");
+            assertTrue(waiting.startsWith("the credentials provider " + HungVault.class.getName()), waiting);
+            assertFalse(json(health).contains(SECRET), json(health));
+            holder.close();
         }
     }
 

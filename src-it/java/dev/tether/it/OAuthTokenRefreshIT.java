@@ -75,6 +75,10 @@ class OAuthTokenRefreshIT {
     /** Signs tokens valid for {@value #LIFETIME_SECONDS} s; a new one on every refresh. */
     static final class Tokens implements CredentialsProvider {
         final AtomicInteger refreshes = new AtomicInteger();
+        /** Every token issued, the first included: none may appear anywhere. */
+        final List<String> issued = new CopyOnWriteArrayList<>();
+        /** While true, refresh() fails as an identity provider that is down. */
+        final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
         private String token;
         private Instant expiry;
 
@@ -99,6 +103,9 @@ class OAuthTokenRefreshIT {
 
         @Override
         public void refresh() {
+            if (down.get()) {
+                throw new IllegalStateException("identity provider down");
+            }
             refresh0();
             refreshes.incrementAndGet();
         }
@@ -110,6 +117,7 @@ class OAuthTokenRefreshIT {
         private synchronized void refresh0() {
             expiry = Instant.now().plusSeconds(LIFETIME_SECONDS);
             token = jwt(expiry);
+            issued.add(token);
         }
     }
 
@@ -134,16 +142,86 @@ class OAuthTokenRefreshIT {
         }
     }
 
+    /** The provider bean of connection "oauth", one instance per test. */
+    @jakarta.enterprise.context.ApplicationScoped
+    static class TokenBean {
+        static volatile Tokens tokens;
+
+        @jakarta.enterprise.inject.Produces
+        @dev.tether.Persistent("oauth")
+        CredentialsProvider tokens() {
+            return tokens;
+        }
+    }
+
+    /** Records the "oauth" connection's events. */
+    @jakarta.enterprise.context.ApplicationScoped
+    static class OAuthEvents {
+        static final List<ConnectionEvent> SEEN = new CopyOnWriteArrayList<>();
+
+        void on(@jakarta.enterprise.event.Observes @dev.tether.Persistent("oauth") ConnectionEvent event) {
+            SEEN.add(event);
+        }
+    }
+
+    private org.jboss.weld.environment.se.WeldContainer container(dev.tether.testing.LogCapture log) {
+        return dev.tether.cdi.TetherCdi.weld(TokenBean.class, OAuthEvents.class,
+                io.smallrye.health.SmallRyeHealthReporter.class, io.smallrye.health.AsyncHealthCheckFactory.class,
+                io.smallrye.health.registry.HealthRegistries.class).initialize();
+    }
+
+    private static String readiness(org.jboss.weld.environment.se.WeldContainer container) {
+        java.io.StringWriter json = new java.io.StringWriter();
+        jakarta.json.Json.createWriter(json).write(container.select(io.smallrye.health.SmallRyeHealthReporter.class)
+                .get().getReadiness().getPayload());
+        return json.toString();
+    }
+
+    /** No token ever issued appears in the events, their causes, the log, readiness or the holder's strings. */
+    private static void assertNoTokenIn(Tokens tokens, List<String> shown) {
+        String everything = String.join("\n", shown);
+        for (String token : tokens.issued) {
+            for (String form : List.of(token, token.substring(token.lastIndexOf('.') + 1))) { // the whole, the signature
+                assertFalse(everything.contains(form), () -> "a token in: " + shown.stream()
+                        .filter(s -> s.contains(form)).findFirst().orElse(""));
+            }
+        }
+    }
+
+    private static List<String> shown(List<ConnectionEvent> events, dev.tether.testing.LogCapture log,
+            PersistentConnection holder, String health) {
+        List<String> shown = new java.util.ArrayList<>();
+        for (ConnectionEvent event : events) {
+            shown.add(event.toString());
+            Throwable cause = event instanceof ConnectionEvent.ConnectFailed f ? f.cause()
+                    : event instanceof ConnectionEvent.CredentialsRefreshFailed r ? r.cause() : null;
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                shown.add(t.toString());
+            }
+        }
+        for (java.util.logging.LogRecord record : log.records()) {
+            shown.add(record.getMessage() + " " + record.getThrown());
+        }
+        shown.add(holder + " " + holder.status() + " " + holder.settings());
+        shown.add(health);
+        return shown;
+    }
+
+    private dev.tether.cdi.TetherCdi.ConfigScope config() {
+        return dev.tether.cdi.TetherCdi.config(new io.smallrye.config.PropertiesConfigSource(
+                java.util.Map.of("tether.oauth.uri", "amqp://127.0.0.1:" + node.port(), "tether.oauth.backoff.max", "1s"),
+                "it", 500));
+    }
+
     @Test
     void theHoldersTokenIsRefreshedOnTheLiveConnectionAndOutlivesSeveralExpiries() throws Exception {
         Tokens tokens = new Tokens();
-        List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
-        PersistentConnection holder = PersistentConnection.builder(ConnectionSettings.builder("oauth")
-                        .uri("amqp://127.0.0.1:" + node.port()).build())
-                .credentialsProvider(tokens)
-                .listener(events::add)
-                .build();
-        try {
+        TokenBean.tokens = tokens;
+        OAuthEvents.SEEN.clear();
+        try (var config = config(); dev.tether.testing.LogCapture log = dev.tether.testing.LogCapture.of("");
+                var container = container(log)) {
+            PersistentConnection holder = container.select(dev.tether.internal.cdi.ConnectionRegistry.class).get()
+                    .holder("oauth");
             Connection first = holder.await(WAIT);
             Instant firstExpiry = tokens.expiry();
             Poll.until("two refreshes and the first token's expiry passed", WAIT,
@@ -153,15 +231,61 @@ class OAuthTokenRefreshIT {
                 assertTrue(channel.queueDeclare().getQueue().startsWith("amq.gen-"),
                         "the broker accepts the connection past its first token's expiry");
             }
+            List<ConnectionEvent> events = List.copyOf(OAuthEvents.SEEN);
             assertEquals(1, events.stream().filter(Connected.class::isInstance).count(), events.toString());
             assertEquals(0, events.stream().filter(Disconnected.class::isInstance).count(), events.toString());
-            String shown = events + " " + holder.status() + " " + holder;
-            assertFalse(shown.contains(tokens.getPassword()), shown);
-        } finally {
-            holder.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            String health = readiness(container);
+            assertTrue(health.contains("\"UP\""), health);
+            assertTrue(tokens.issued.size() >= 3, "tokens issued: " + tokens.issued.size());
+            assertNoTokenIn(tokens, shown(events, log, holder, health));
         }
         Poll.until("the refresh thread ended", WAIT, () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals("tether-oauth-token-refresh")));
+    }
+
+    /**
+     * The identity provider goes down: the failed refresh is an event and in readiness data, and
+     * after the token's expiry RabbitMQ 3.10 keeps the connection open but refuses its operations.
+     * A reconnection while the identity provider is back fetches a fresh token first (the cached
+     * one expired) and connects at once, instead of sending the expired token (AUTHENTICATION, and
+     * attempts slowed to backoff.max).
+     */
+    @Test
+    void aFailedRefreshIsReportedAndAReconnectionFetchesAFreshToken() throws Exception {
+        Tokens tokens = new Tokens();
+        TokenBean.tokens = tokens;
+        OAuthEvents.SEEN.clear();
+        try (var config = config(); dev.tether.testing.LogCapture log = dev.tether.testing.LogCapture.of("");
+                var container = container(log)) {
+            PersistentConnection holder = container.select(dev.tether.internal.cdi.ConnectionRegistry.class).get()
+                    .holder("oauth");
+            Connection first = holder.await(WAIT);
+            tokens.down.set(true);
+            Poll.until("a failed refresh reported", WAIT, () -> OAuthEvents.SEEN.stream()
+                    .anyMatch(ConnectionEvent.CredentialsRefreshFailed.class::isInstance));
+            String health = readiness(container);
+            assertTrue(health.contains("\"oauth.credentials-refresh-failed\":\"java.lang.IllegalStateException\""),
+                    health);
+            Instant expiry = tokens.expiry();
+            Poll.until("the token expired", WAIT, () -> Instant.now().isAfter(expiry.plusSeconds(1)));
+            IOException refused = assertThrows(IOException.class, () -> first.createChannel().queueDeclare());
+            assertTrue(String.valueOf(refused.getCause()).contains("token has expired"), String.valueOf(refused.getCause()));
+
+            tokens.down.set(false);
+            int connectedBefore = (int) OAuthEvents.SEEN.stream().filter(Connected.class::isInstance).count();
+            holder.reconnect();
+            Poll.until("connected again", WAIT, () -> OAuthEvents.SEEN.stream()
+                    .filter(Connected.class::isInstance).count() > connectedBefore);
+            List<ConnectionEvent> events = List.copyOf(OAuthEvents.SEEN);
+            assertTrue(events.stream().noneMatch(e -> e instanceof ConnectionEvent.ConnectFailed f
+                    && f.kind() == dev.tether.FailureKind.AUTHENTICATION), events.toString());
+            try (Channel channel = holder.get().createChannel()) {
+                channel.queueDeclare();
+            }
+            String after = readiness(container);
+            assertFalse(after.contains("credentials-refresh-failed"), after);
+            assertNoTokenIn(tokens, shown(events, log, holder, health + after));
+        }
     }
 
     private static String jwt(Instant expiry) {

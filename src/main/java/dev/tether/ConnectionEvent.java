@@ -187,6 +187,34 @@ public sealed interface ConnectionEvent {
     }
 
     /**
+     * Expiring credentials (an OAuth 2 token) could not be refreshed on the live connection: the
+     * provider's {@code refresh()} threw, e.g. the identity provider is down. The connection keeps
+     * its current token until it expires; from then on the broker refuses its operations (RabbitMQ
+     * 3.10: {@code 403 ACCESS_REFUSED}). Readiness data shows it until a refresh succeeds; the next
+     * attempt to connect fetches a fresh token first.
+     *
+     * <pre>{@code
+     * void on(@Observes @Persistent("orders") ConnectionEvent.CredentialsRefreshFailed failed) { ... }
+     * }</pre>
+     *
+     * @param connectionName the connection's name
+     * @param at when the refresh failed
+     * @param cause what the provider threw (its message is the provider's: Tether shows only its class)
+     */
+    record CredentialsRefreshFailed(String connectionName, Instant at, Throwable cause) implements ConnectionEvent {
+        public CredentialsRefreshFailed {
+            Objects.requireNonNull(connectionName, "connectionName");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        @Override
+        public String toString() {
+            return "CredentialsRefreshFailed[" + connectionName + ", " + cause.getClass().getName() + ", at=" + at + "]";
+        }
+    }
+
+    /**
      * The holder was closed: the last event it fires.
      *
      * @param connectionName the connection's name

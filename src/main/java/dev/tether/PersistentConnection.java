@@ -111,6 +111,12 @@ public interface PersistentConnection {
      * as {@link #closeFinished()}) completes once the last connection is closed, the
      * {@link ConnectionEvent.Closed} event was delivered and the holder's thread has ended.
      *
+     * <p>Bound: an attempt in progress ends at once, whatever a credentials provider, address
+     * resolver or DNS lookup it waits for does (the call is abandoned and interrupted); then the
+     * live connection is closed within {@code connection-timeout}. So the stage completes within
+     * {@code connection-timeout} plus the time the {@code Disconnected} and {@code Closed} listeners
+     * take.
+     *
      * @return a stage completed when closing has finished
      */
     CompletionStage<Void> close();

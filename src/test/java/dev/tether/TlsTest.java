@@ -102,15 +102,23 @@ class TlsTest {
         }
     }
 
+    /**
+     * Without the key store the broker refuses the client, but the client never learns why: the
+     * embedded broker checks the client's certificate after the client's side of the handshake
+     * has ended (TLS 1.3, and TLS 1.2 too as tried here), and the client sees the connection end
+     * (a broken pipe on its next write, or an end of stream). So the kind is HANDSHAKE_FAILED,
+     * transient, not TLS: a known gap, asserted so that a change in it is noticed.
+     */
     @Test
     void mutualTlsPresentsTheKeyStoreAndIsRefusedWithoutIt() throws Exception {
         try (QpidBroker broker = QpidBroker.startTls(
                 new QpidBroker.Tls(pki.broker(), pki.password(), pki.caTrust()))) {
             start(ConnectionSettings.builder().uri(broker.uri()).trustStore(pki.caTrust().toString(), pki.password()));
             ConnectFailed failed = firstFailure();
-            assertNotEquals(ConnectionState.CONNECTED, holder.state());
-            assertTrue(failed.kind() == FailureKind.TLS || failed.kind() == FailureKind.HANDSHAKE_FAILED,
-                    failed.toString());
+            assertEquals(FailureKind.HANDSHAKE_FAILED, failed.kind(), failed.toString());
+            assertTrue(chain(failed.cause()).matches(".*(java.io.EOFException|Broken pipe|Connection reset).*"),
+                    chain(failed.cause()));
+            assertEquals(ConnectionState.CONNECTING, holder.state());
             holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             start(ConnectionSettings.builder().uri(broker.uri()).trustStore(pki.caTrust().toString(), pki.password())
@@ -126,6 +134,8 @@ class TlsTest {
                     .tlsProtocols(List.of("TLSv1.1")));
             ConnectFailed failed = firstFailure(); // TLS 1.1 is disabled in modern JDKs and brokers
             assertNotEquals(ConnectionState.CONNECTED, holder.state(), failed.toString());
+            assertEquals(FailureKind.TLS, failed.kind(), failed.toString());
+            assertTrue(chain(failed.cause()).contains("javax.net.ssl.SSL"), chain(failed.cause()));
         }
     }
 
@@ -139,5 +149,13 @@ class TlsTest {
                 .keyStore("/client.p12", "key-secret").build();
         assertFalse(settings.toString().contains("store-secret") || settings.toString().contains("key-secret"),
                 settings.toString());
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder out = new StringBuilder();
+        for (; t != null; t = t.getCause()) {
+            out.append(t.getClass().getName()).append(": ").append(t.getMessage()).append(" <- ");
+        }
+        return out.toString();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.ConnectionState;
+import dev.tether.PersistentConnection;
 import dev.tether.internal.cdi.ConnectionRegistry;
 import dev.tether.testing.Await;
 import dev.tether.testing.FaultProxy;
@@ -92,11 +93,16 @@ class ReadinessTest {
         @jakarta.inject.Inject @dev.tether.Persistent com.rabbitmq.client.Connection connection;
     }
 
+    /**
+     * The user name equals the password: a mask that replaced the password in the failure's text
+     * would turn the broker's "user 'H3alth-S3cret'" into "user '****'" and so tell a reader that
+     * the password is the user name. The data holds no broker text at all.
+     */
     @Test
     void downWithTheClassifiedFailureAndNoPasswordWhileAConnectionIsDown() {
         try (QpidBroker broker = QpidBroker.start();
                 var config = TetherCdi.config(Map.of("tether.uri", broker.uri(), "tether.orders.password", SECRET,
-                        "tether.orders.uri", "amqp://app:" + SECRET + "@127.0.0.1:" + broker.port()));
+                        "tether.orders.uri", "amqp://" + SECRET + ":" + SECRET + "@127.0.0.1:" + broker.port()));
                 WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class, HealthRegistries.class).initialize()) {
             Await.until("a failed attempt", Duration.ofSeconds(10), () -> container.select(ConnectionRegistry.class)
                     .get().holder("orders").status().lastFailure() != null);
@@ -104,9 +110,12 @@ class ReadinessTest {
             assertTrue(health.isDown());
             JsonObject data = tether(health).getJsonObject("data");
             assertEquals("CONNECTING", data.getString("orders.state"));
-            assertTrue(data.getString("orders.last-failure").startsWith("AUTHENTICATION"), data.toString());
+            assertTrue(data.getString("orders.last-failure").matches("AUTHENTICATION at 127\\.0\\.0\\.1:"
+                    + broker.port() + " \\(attempt \\d+\\): the broker refused the credentials \\(.*"),
+                    data.getString("orders.last-failure"));
             assertTrue(data.getInt("orders.attempts") >= 1);
             assertFalse(json(health).contains(SECRET), json(health));
+            assertFalse(json(health).contains("****"), "a mask tells what it hides: " + json(health));
         }
     }
 
@@ -124,11 +133,83 @@ class ReadinessTest {
             JsonObject data = tether(health).getJsonObject("data");
             for (int port : new int[] {first, second}) {
                 String entry = data.getString("x.last-failure.127.0.0.1:" + port);
-                assertTrue(entry.startsWith("REFUSED at 127.0.0.1:" + port + ": "), entry);
+                assertEquals("REFUSED at 127.0.0.1:" + port + ": nothing listens on the broker's port (connection"
+                        + " refused) (java.net.ConnectException)", entry);
             }
             assertFalse(data.containsKey("x.connected-to"), data.toString());
             assertFalse(json(health).contains(SECRET), json(health));
             container.select(ConnectionRegistry.class).get().holder("x").close();
+        }
+    }
+
+    /** Resolves to a URI pasted as a host: the data shows neither its credentials nor the entry. */
+    @jakarta.enterprise.context.ApplicationScoped
+    static class PastedUriResolver {
+        @jakarta.enterprise.inject.Produces
+        @dev.tether.Persistent("pasted")
+        com.rabbitmq.client.AddressResolver resolver() {
+            return () -> java.util.List.of(new com.rabbitmq.client.Address("amqp://app:" + SECRET + "@rabbit-0", 5672));
+        }
+    }
+
+    @Test
+    void anAddressFromAResolverThatIsNotAHostNameAppearsInNoKeyAndNoValue() {
+        try (var config = TetherCdi.config(Map.of("tether.pasted.client-name", "pasted"));
+                WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class,
+                        HealthRegistries.class, PastedUriResolver.class).initialize()) {
+            Await.until("a failed attempt", Duration.ofSeconds(10), () -> container.select(ConnectionRegistry.class)
+                    .get().holder("pasted").status().lastFailure() != null);
+            SmallRyeHealth health = ready(container);
+            JsonObject data = tether(health).getJsonObject("data");
+            assertTrue(data.getString("pasted.last-failure").startsWith("UNREACHABLE at (not a host name):5672"),
+                    data.toString());
+            assertTrue(data.containsKey("pasted.last-failure.(not a host name):5672"), data.toString());
+            for (String form : new String[] {SECRET, "rabbit-0", "amqp:"}) {
+                assertFalse(json(health).contains(form), form + " in " + json(health));
+            }
+            container.select(ConnectionRegistry.class).get().holder("pasted").close();
+        }
+    }
+
+    /** A secret store that does not answer until interrupted. */
+    @jakarta.enterprise.context.ApplicationScoped
+    static class HungVault {
+        @jakarta.enterprise.inject.Produces
+        @dev.tether.Persistent("vault")
+        com.rabbitmq.client.impl.CredentialsProvider provider() {
+            return new com.rabbitmq.client.impl.CredentialsProvider() {
+                @Override
+                public String getUsername() {
+                    try {
+                        new java.util.concurrent.CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("interrupted");
+                }
+
+                @Override
+                public String getPassword() {
+                    return SECRET;
+                }
+            };
+        }
+    }
+
+    @Test
+    void whileAnAttemptWaitsForAProviderTheDataSaysWhichOne() {
+        try (var config = TetherCdi.config(Map.of("tether.vault.uri", "amqp://127.0.0.1:1"));
+                WeldContainer container = TetherCdi.weld(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class,
+                        HealthRegistries.class, HungVault.class).initialize()) {
+            PersistentConnection holder = container.select(ConnectionRegistry.class).get().holder("vault");
+            Await.until("the attempt waits for the provider", Duration.ofSeconds(10),
+                    () -> holder.status().waitingFor() != null);
+            SmallRyeHealth health = ready(container);
+            assertTrue(health.isDown());
+            String waiting = tether(health).getJsonObject("data").getString("vault.waiting-for");
+            assertTrue(waiting.startsWith("the credentials provider " + HungVault.class.getName()), waiting);
+            assertFalse(json(health).contains(SECRET), json(health));
+            holder.close();
         }
     }
 

@@ -32,14 +32,56 @@ import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 
 /**
- * One scenario with a distinctive password: deployment error, failed authentication, connection
- * lost and recovered, credentials rotated at run time (to a malformed URI, to a wrong password),
- * a proxy call that waits in vain, health. Every log line (JUL and the
- * client's SLF4J output on stderr), event, exception message and health response is scanned.
+ * One scenario with distinctive secrets, each holding the characters a URI must percent-encode:
+ * the deployment-time password, a password rotated in at run time, an OAuth 2 token from a
+ * provider bean, and a URI pasted into {@code addresses}. Deployment errors, failed
+ * authentication, a connection lost and recovered, credentials rotated at run time (to a
+ * malformed URI, to a wrong password), a proxy call that waits in vain, health. Every log line
+ * (JUL and the client's SLF4J output on stderr), event, exception message, {@code toString()} and
+ * health response (keys and values) is scanned for each secret, plain and percent-encoded.
  */
 class SecretsTest {
 
-    private static final String SECRET = "Zx9-Distinctive-P4ss";
+    private static final String SECRET = "Zx9-p@ss:w/rd%-Distinctive";
+    private static final String ROTATED = "R0t-p@ss:w/rd%-Rotated";
+    private static final String TOKEN = "eyJ-T0ken:w/rd%@-OAuth";
+    private static final String PASTED = "P4sted-p@ss:w/rd%";
+    /** A password file mounted at the uri key: its first characters parse as a URI scheme. */
+    private static final String SCHEME = "Zx9-Mounted-Secret";
+
+    private static String encoded(String secret) {
+        return URLEncoder.encode(secret, StandardCharsets.UTF_8);
+    }
+
+    /** An OAuth 2 token that the embedded broker does not know (its only user is guest). */
+    @jakarta.enterprise.context.ApplicationScoped
+    static class TokenBean {
+        @jakarta.enterprise.inject.Produces
+        @dev.tether.Persistent("oauth")
+        com.rabbitmq.client.impl.CredentialsProvider token() {
+            return new com.rabbitmq.client.impl.CredentialsProvider() {
+                @Override
+                public String getUsername() {
+                    return "";
+                }
+
+                @Override
+                public String getPassword() {
+                    return TOKEN;
+                }
+
+                @Override
+                public Duration getTimeBeforeExpiration() {
+                    return Duration.ofSeconds(1); // near expiry: refreshed before each attempt
+                }
+
+                @Override
+                public void refresh() {
+                    throw new IllegalStateException("identity provider down");
+                }
+            };
+        }
+    }
 
     @Test
     void theDistinctivePasswordAppearsNowhere() throws Exception {
@@ -70,25 +112,30 @@ class SecretsTest {
         System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
         try (QpidBroker broker = QpidBroker.start(); FaultProxy proxy = FaultProxy.start(broker.port())) {
             // a deployment error with the password in the URI and in the password key
-            try (var config = TetherCdi.config(Map.of("tether.bad.uri", "amqp://app:" + SECRET + "@h:99999",
-                    "tether.bad.password", SECRET, "tether.bad.heartbeat", "0s"))) {
+            try (var config = TetherCdi.config(Map.of("tether.bad.uri", "amqp://app:" + encoded(SECRET) + "@h:99999",
+                    "tether.bad.password", SECRET, "tether.bad.heartbeat", "0s",
+                    "tether.pasted.addresses", "rabbit-1:5672,amqp://app:" + encoded(PASTED) + "@rabbit-0:5672",
+                    "tether.pasted-plain.addresses", "amqp://app:" + PASTED + "@rabbit-0:5672",
+                    "tether.scheme.uri", SCHEME + ":x"))) {
                 RuntimeException failure = assertThrows(RuntimeException.class,
                         () -> TetherCdi.weld().initialize().close());
                 for (Throwable t = failure; t != null; t = t.getCause()) {
                     seen.add(t.toString());
                 }
+                assertTrue(failure.getMessage().contains("tether.pasted.addresses"), failure.getMessage());
             }
             // wrong password (authentication failures), and a good connection that is cut and recovers
             // and credentials rotated while running: to a malformed URI, then to a wrong password
             ChangingConfigSource source = new ChangingConfigSource(Map.of(
-                    "tether.secret.uri", "amqp://guest:" + SECRET + "@127.0.0.1:" + broker.port(),
+                    "tether.secret.uri", "amqp://guest:" + encoded(SECRET) + "@127.0.0.1:" + broker.port(),
+                    "tether.oauth.uri", broker.uri(),
                     "tether.secret.await-timeout", "200ms",
                     "tether.ok.uri", proxy.uri(),
                     "tether.ok.password", "guest",
                     "tether.rotated.uri", broker.uri()));
             try (var config = TetherCdi.config(source);
                     WeldContainer container = TetherCdi.weld(EventLog.class, SmallRyeHealthReporter.class,
-                            AsyncHealthCheckFactory.class, HealthRegistries.class).initialize()) {
+                            AsyncHealthCheckFactory.class, HealthRegistries.class, TokenBean.class).initialize()) {
                 ConnectionRegistry registry = container.select(ConnectionRegistry.class).get();
                 EventLog events = container.select(EventLog.class).get();
                 PersistentConnection secret = registry.holder("secret");
@@ -99,23 +146,35 @@ class SecretsTest {
                 events.await("ok", Connected.class, 2);
                 PersistentConnection rotated = registry.holder("rotated");
                 rotated.await(Duration.ofSeconds(10));
-                source.set("tether.rotated.uri", "amqp://guest:" + SECRET + "@127.0.0.1:no-port");
+                source.set("tether.rotated.uri", "amqp://guest:" + encoded(ROTATED) + "@127.0.0.1:no-port");
                 rotated.reconnect();
                 events.await("rotated", ConnectFailed.class, 1);
-                source.set("tether.rotated.uri", "amqp://guest:" + SECRET + "@127.0.0.1:" + broker.port());
+                source.set("tether.rotated.uri", "amqp://guest:" + encoded(ROTATED) + "@127.0.0.1:" + broker.port());
                 rotated.reconnect();
                 assertTrue(events.await("rotated", ConnectFailed.class, 2).kind().misconfiguration());
+                source.set("tether.rotated.password", ROTATED); // the password key, plain, wins over the URI's
+                rotated.reconnect();
+                events.await("rotated", ConnectFailed.class, 3);
+                PersistentConnection oauth = registry.holder("oauth");
+                events.await("oauth", ConnectFailed.class, 1); // the refresh before the attempt failed
 
                 seen.add(assertThrows(Exception.class, () -> registry.proxy("secret").createChannel()).toString());
                 seen.add(assertThrows(Exception.class, () -> secret.await(Duration.ofMillis(50))).toString());
                 seen.add(assertThrows(Exception.class, secret::get).toString());
-                for (String name : List.of("secret", "ok", "rotated")) {
+                for (String name : List.of("secret", "ok", "rotated", "oauth")) {
                     for (ConnectionEvent event : events.of(name, ConnectionEvent.class)) {
                         seen.add(event.toString());
                     }
                 }
                 seen.add(secret.toString() + secret.settings() + secret.status() + registry.proxy("secret"));
                 seen.add(rotated.toString() + rotated.settings() + rotated.status());
+                seen.add(oauth.toString() + oauth.settings() + oauth.status());
+                for (PersistentConnection holder : registry.holders()) {
+                    ConnectFailed last = holder.status().lastFailure();
+                    for (Throwable t = last == null ? null : last.cause(); t != null; t = t.getCause()) {
+                        seen.add(t.toString());
+                    }
+                }
                 StringWriter health = new StringWriter();
                 jakarta.json.Json.createWriter(health).write(
                         container.select(SmallRyeHealthReporter.class).get().getReadiness().getPayload());
@@ -132,7 +191,9 @@ class SecretsTest {
         String everything = String.join("\n", seen);
         assertTrue(everything.contains("Invalid Tether configuration"), "the deployment error was captured");
         assertTrue(everything.contains("Disconnected"), "the cut was captured");
-        for (String form : List.of(SECRET, URLEncoder.encode(SECRET, StandardCharsets.UTF_8))) {
+        assertTrue(everything.contains("\"oauth.state\""), "the OAuth connection was in the health data");
+        for (String form : List.of(SECRET, encoded(SECRET), ROTATED, encoded(ROTATED), TOKEN, encoded(TOKEN),
+                PASTED, encoded(PASTED), "rabbit-0", SCHEME)) {
             assertFalse(everything.contains(form), () -> "found the password in:\n" + seen.stream()
                     .filter(line -> line.contains(form)).findFirst().orElse(""));
         }

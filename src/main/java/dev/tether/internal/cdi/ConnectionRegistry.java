@@ -38,7 +38,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 
@@ -62,6 +65,8 @@ public class ConnectionRegistry {
 
     private static final System.Logger LOG = System.getLogger("dev.tether");
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** The most {@link #closeAll()} waits for all the holders together. */
+    static final Duration CLOSE_LIMIT = Duration.ofSeconds(20);
 
     private final Map<String, Managed> connections = new ConcurrentHashMap<>();
     private final ConfigReader config;
@@ -264,20 +269,32 @@ public class ConnectionRegistry {
         }
     }
 
+    /**
+     * Closes every holder at once and waits for them together, at most {@link #CLOSE_LIMIT} in all:
+     * a holder's close ends its attempt at once, whatever a provider, resolver or DNS lookup does,
+     * and then closes its live connection within {@code connection-timeout}; the limit keeps a
+     * container's shutdown within Kubernetes' default grace period (30 s) even so.
+     */
     private void closeAll() {
         List<PersistentConnection> closing = holders();
-        closing.forEach(PersistentConnection::close);
-        for (PersistentConnection holder : closing) {
-            Duration limit = holder.settings().connectionTimeout().plus(CLOSE_GRACE);
-            try {
-                holder.closeFinished().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "Connection '" + holder.name() + "' did not finish closing within "
-                        + limit.toMillis() + " ms", e);
+        List<CompletableFuture<Void>> finished = closing.stream()
+                .map(holder -> holder.close().toCompletableFuture()).toList();
+        Duration limit = closing.stream().map(holder -> holder.settings().connectionTimeout().plus(CLOSE_GRACE))
+                .max(Duration::compareTo).filter(longest -> longest.compareTo(CLOSE_LIMIT) < 0).orElse(CLOSE_LIMIT);
+        try {
+            CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new))
+                    .get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            for (int i = 0; i < closing.size(); i++) {
+                if (!finished.get(i).isDone()) {
+                    LOG.log(Level.WARNING, "Connection '" + closing.get(i).name() + "' did not finish closing within "
+                            + limit.toMillis() + " ms");
+                }
             }
+        } catch (ExecutionException e) {
+            LOG.log(Level.WARNING, "A connection failed to close", e.getCause());
         }
     }
 }

@@ -13,11 +13,14 @@ import com.rabbitmq.client.impl.DefaultCredentialsProvider;
 import dev.tether.AddressFailure;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
+import dev.tether.internal.values.AddressList;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +36,8 @@ import javax.net.ssl.SSLSocket;
  * connections it opened, until {@link #close()}.
  */
 public final class ConnectionOpener {
+
+    private static final System.Logger LOG = System.getLogger("dev.tether");
 
     /** What an attempt gave. */
     public sealed interface Outcome {
@@ -95,7 +100,39 @@ public final class ConnectionOpener {
         }
     }
 
+    /** What the holder is told while an attempt runs: for readiness data, and the refresh service's outcomes. */
+    public interface Observer {
+
+        /** Nothing is told. */
+        Observer NONE = new Observer() {
+            @Override
+            public void waitingFor(String what) {
+            }
+
+            @Override
+            public void credentialsRefreshed(Throwable failure) {
+            }
+        };
+
+        /**
+         * @param what what the attempt waits for now, in Tether's words (never a value read from
+         *     outside but a class name or a validated host), or {@code null} when it waits for nothing
+         */
+        void waitingFor(String what);
+
+        /**
+         * Called on the refresh service's thread after each refresh of expiring credentials.
+         *
+         * @param failure what the provider threw, or {@code null} when the refresh succeeded
+         */
+        void credentialsRefreshed(Throwable failure);
+    }
+
     private final AtomicReference<Socket> inFlight = new AtomicReference<>();
+    private final Observer observer;
+    private final OutboundCalls calls;
+    private final String name;
+    private volatile boolean warnedNoRefresh;
     private final AddressResolver resolver;
     private final CredentialsProvider credentials;
     private final TokenRefresh tokenRefresh;
@@ -116,6 +153,15 @@ public final class ConnectionOpener {
      */
     ConnectionOpener(String name, Sources sources, MetricsCollector collector, RandomGenerator random,
             BooleanSupplier cancelled, AttemptTargets.HostResolver hosts) {
+        this(name, sources, collector, random, cancelled, hosts, Observer.NONE);
+    }
+
+    /** As above, telling {@code observer} what each attempt waits for and how refreshes went. */
+    ConnectionOpener(String name, Sources sources, MetricsCollector collector, RandomGenerator random,
+            BooleanSupplier cancelled, AttemptTargets.HostResolver hosts, Observer observer) {
+        this.name = name;
+        this.observer = observer;
+        this.calls = new OutboundCalls(name, observer::waitingFor, cancelled);
         this.resolver = sources.addresses();
         this.credentials = sources.credentials();
         this.tokenRefresh = new TokenRefresh(name, sources.refresh());
@@ -126,12 +172,16 @@ public final class ConnectionOpener {
 
     /** As above, resolving host names through the system's resolver. */
     public ConnectionOpener(String name, Sources sources, MetricsCollector collector, RandomGenerator random,
-            BooleanSupplier cancelled) {
-        this(name, sources, collector, random, cancelled, InetAddress::getAllByName);
+            BooleanSupplier cancelled, Observer observer) {
+        this(name, sources, collector, random, cancelled, InetAddress::getAllByName, observer);
     }
 
-    /** Closes the socket of the attempt in progress, if any, so that it fails at once (on close). */
+    /**
+     * Ends the attempt in progress, if any, so that it fails at once (on close): closes its socket,
+     * and stops waiting for (and interrupts) the provider, resolver or DNS lookup it waits for.
+     */
     public void abortInFlight() {
+        calls.cancel();
         Socket socket = inFlight.getAndSet(null);
         if (socket != null) {
             try {
@@ -142,8 +192,12 @@ public final class ConnectionOpener {
         }
     }
 
-    /** Stops the token-refresh thread, if one was started: when the holder has finished closing. */
+    /**
+     * Stops the token-refresh thread, if one was started, and the calls' thread (interrupting a
+     * call that still runs): when the holder has finished closing.
+     */
     public void close() {
+        calls.close();
         tokenRefresh.close();
     }
 
@@ -156,16 +210,29 @@ public final class ConnectionOpener {
      * @return the outcome; never throws
      */
     public Outcome open(ConnectionSettings settings) {
+        Duration limit = settings.connectionTimeout();
         AddressResolver addressSource = resolver != null ? resolver : new ListAddressResolver(settings.addresses());
         CredentialsProvider userSource = credentials != null ? credentials
                 : new DefaultCredentialsProvider(settings.username(), settings.password());
-        AttemptCredentials.Read read = AttemptCredentials.read(userSource);
+        AttemptCredentials.Read read;
+        try {
+            read = calls.call("the credentials provider " + AttemptCredentials.describe(userSource),
+                    () -> AttemptCredentials.read(userSource, limit, observer::credentialsRefreshed), limit);
+        } catch (OutboundCalls.TimedOutException e) {
+            return new Failed(null, e, FailureKind.TIMED_OUT);
+        } catch (Exception e) {
+            return new Failed(null, e, FailureKind.UNKNOWN); // closed
+        }
         if (read instanceof AttemptCredentials.Unusable unusable) {
             return new Failed(null, unusable.cause(), unusable.kind());
         }
         List<Address> addresses;
         try {
-            addresses = addressSource.getAddresses();
+            addresses = resolver == null ? settings.addresses()
+                    : calls.call("the address resolver " + resolver.getClass().getName(), addressSource::getAddresses,
+                            limit);
+        } catch (OutboundCalls.TimedOutException e) {
+            return new Failed(null, e, FailureKind.TIMED_OUT);
         } catch (Exception e) {
             return new Failed(null, e);
         }
@@ -179,6 +246,7 @@ public final class ConnectionOpener {
             factory = factory(settings, usable.credentials());
             if (usable.expiring()) {
                 factory.setCredentialsRefreshService(tokenRefresh.get());
+                warnIfNoRefresh(userSource);
             }
         } catch (GeneralSecurityException | IOException e) {
             return new Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used
@@ -196,20 +264,45 @@ public final class ConnectionOpener {
         return each.isEmpty() ? new Failed(null, new IOException("closed"), FailureKind.UNKNOWN) : Failed.of(each);
     }
 
+    /** Once per holder: expiring credentials whose provider cannot refresh them will expire on the live connection. */
+    private void warnIfNoRefresh(CredentialsProvider provider) {
+        if (!warnedNoRefresh && !AttemptCredentials.overridesRefresh(provider)) {
+            warnedNoRefresh = true;
+            LOG.log(Level.WARNING, "Connection '" + name + "': the credentials provider "
+                    + AttemptCredentials.describe(provider) + " reports a time to live but does not override"
+                    + " refresh(): its credentials cannot be renewed on the live connection, which the broker"
+                    + " may refuse once they expire");
+        }
+    }
+
+    /** @return {@code host} if it is plain enough to show (an address from a resolver may be anything) */
+    static String shown(String host) {
+        return AddressList.isPlainHost(host) ? host : "(an address that is not a host name)";
+    }
+
     /** Tries each IP address of {@code address} in turn; adds every failure to {@code each}; null if none connected. */
     private Opened tryAddress(ConnectionFactory factory, ConnectionSettings settings, Address address,
             List<AddressFailure> each) {
         int defaultPort = settings.tls() ? 5671 : 5672;
         List<AttemptTargets.Target> ips;
         try {
-            ips = targets.of(address, defaultPort);
+            ips = calls.call("the DNS lookup of " + shown(address.getHost()), () -> targets.of(address, defaultPort),
+                    settings.connectionTimeout());
+        } catch (OutboundCalls.TimedOutException e) {
+            each.add(new AddressFailure(AttemptTargets.withPort(address, defaultPort), e, FailureKind.TIMED_OUT));
+            targets.failed(AttemptTargets.withPort(address, defaultPort));
+            return null;
         } catch (UnknownHostException | SecurityException e) {
             each.add(new AddressFailure(AttemptTargets.withPort(address, defaultPort), e, FailureKind.UNREACHABLE));
             targets.failed(AttemptTargets.withPort(address, defaultPort));
             return null;
+        } catch (Exception e) {
+            return null; // closed
         }
         for (AttemptTargets.Target target : ips) {
             try {
+                observer.waitingFor("the broker at " + shown(target.reported().getHost()) + ":"
+                        + target.reported().getPort());
                 // a resolver of the one resolved address: given a list of one, the client would resolve the name again
                 AddressResolver one = new ListAddressResolver(List.of(target.connect()));
                 Opened opened = new Opened(factory.newConnection(null, one, settings.clientName()), target.reported());
@@ -222,6 +315,7 @@ public final class ConnectionOpener {
                 targets.failed(target.reported());
             } finally {
                 inFlight.set(null);
+                observer.waitingFor(null);
             }
         }
         targets.failed(AttemptTargets.withPort(address, defaultPort));

@@ -2,6 +2,7 @@ package dev.tether.internal.connect;
 
 import com.rabbitmq.client.impl.CredentialsRefreshService;
 import com.rabbitmq.client.impl.DefaultCredentialsRefreshService;
+import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Supplier;
 
@@ -10,7 +11,7 @@ import java.util.function.Supplier;
  * RabbitMQ client registers each connection opened with such credentials, refreshes them before
  * they expire and sends the new secret on the live connection ({@code connection.update-secret}).
  * The application's service when it gave one; else the client's default (refresh at 80 % of the
- * token's lifetime), created on first use on a daemon thread {@code tether-<name>-token-refresh},
+ * token's lifetime, at least a second apart), created on first use on a daemon thread {@code tether-<name>-token-refresh},
  * and shut down with the holder.
  */
 final class TokenRefresh implements Supplier<CredentialsRefreshService> {
@@ -29,19 +30,29 @@ final class TokenRefresh implements Supplier<CredentialsRefreshService> {
         this.given = given;
     }
 
+    /** The shortest delay before a refresh: the client schedules in whole seconds, and 0 would spin. */
+    static final Duration FLOOR = Duration.ofSeconds(1);
+
+    /**
+     * The delay before refreshing credentials that live {@code timeToLive}: 80 % of it, as the
+     * client's default, but never below {@link #FLOOR}. The client's own ratio truncates to whole
+     * seconds, so a time to live below 1.25 s gave 0: a refresh loop sending {@code update-secret}
+     * without pause.
+     */
+    static Duration delay(Duration timeToLive) {
+        Duration ratio = timeToLive == null ? FLOOR : Duration.ofMillis(timeToLive.toMillis() * 8 / 10);
+        return ratio.compareTo(FLOOR) < 0 ? FLOOR : ratio;
+    }
+
     @Override
     public synchronized CredentialsRefreshService get() {
         if (given != null) {
             return given;
         }
         if (own == null) {
-            thread = new ScheduledThreadPoolExecutor(1, task -> {
-                Thread t = new Thread(task, "tether-" + name + "-token-refresh");
-                t.setDaemon(true);
-                return t;
-            });
+            thread = new ScheduledThreadPoolExecutor(1, TetherThreads.named("tether-" + name + "-token-refresh"));
             own = new DefaultCredentialsRefreshService.DefaultCredentialsRefreshServiceBuilder()
-                    .scheduler(thread).build();
+                    .scheduler(thread).refreshDelayStrategy(TokenRefresh::delay).build();
         }
         return own;
     }

@@ -19,10 +19,13 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
  * asked for: no traffic reaches a pod that is not ready, so DOWN would never end). Reads the holders' cached status only,
  * so a probe does no I/O, never hangs and costs the broker nothing. Data per connection, under
  * {@code <name>.}: state, since, address and virtual host (never credentials), attempts in the
- * current outage, last failure (kind and message, the password masked), blocked; the node it is
+ * current outage, last failure, blocked; what a running attempt waits for; a failed refresh of
+ * expiring credentials; the node it is
  * connected to ({@code connected-to}, while connected); and, for the last failed attempt, one
  * {@code last-failure.<host:port>} entry per address that attempt tried, with why it failed (so
- * during a cluster's rolling restart a probe shows every node's outcome). Never throws: a
+ * during a cluster's rolling restart a probe shows every node's outcome). Every value is built from
+ * fields that hold no secret ({@link FailureReason}), never from a message masked afterwards; an
+ * address from a resolver shows its host only when it is a plain name. Never throws: a
  * failure of the check itself is DOWN with an {@code error}.
  *
  * <p>Not a discovered bean: {@link ReadinessRegistration} registers it, as a synthetic
@@ -70,30 +73,35 @@ public final class ReadinessCheck implements HealthCheck {
         Address address = status.address() != null ? status.address() : holder.settings().addresses().get(0);
         response.withData(prefix + "state", status.state().name())
                 .withData(prefix + "since", status.since().toString())
-                .withData(prefix + "address", address.getHost() + ":" + address.getPort())
+                .withData(prefix + "address", FailureReason.hostPort(address))
                 .withData(prefix + "virtual-host", holder.settings().virtualHost())
                 .withData(prefix + "attempts", status.attempts())
                 .withData(prefix + "blocked", status.blocked());
         if (status.address() != null) {
-            response.withData(prefix + "connected-to", status.address().getHost() + ":" + status.address().getPort());
+            response.withData(prefix + "connected-to", FailureReason.hostPort(status.address()));
         }
         if (status.blocked()) {
             response.withData(prefix + "blocked-reason", status.blockedReason());
         }
+        if (status.waitingFor() != null) {
+            response.withData(prefix + "waiting-for", status.waitingFor());
+        }
+        ConnectionEvent.CredentialsRefreshFailed refresh = status.refreshFailure();
+        if (refresh != null) {
+            response.withData(prefix + "credentials-refresh-failed", refresh.cause().getClass().getName())
+                    .withData(prefix + "credentials-refresh-failed-at", refresh.at().toString());
+        }
         ConnectionEvent.ConnectFailed failure = status.lastFailure();
         if (failure != null) {
-            response.withData(prefix + "last-failure", mask(failure.describe(), holder.settings().password()))
+            String where = failure.address() == null ? "" : " at " + FailureReason.hostPort(failure.address());
+            response.withData(prefix + "last-failure", failure.kind() + where + " (attempt " + failure.attempt() + "): "
+                            + FailureReason.of(failure.kind(), failure.cause()))
                     .withData(prefix + "last-failure-at", failure.at().toString());
             for (AddressFailure each : failure.each()) {
-                Address at = each.address();
-                response.withData(prefix + "last-failure." + at.getHost() + ":" + at.getPort(),
-                        mask(each.toString(), holder.settings().password()));
+                String at = FailureReason.hostPort(each.address());
+                response.withData(prefix + "last-failure." + at,
+                        each.kind() + " at " + at + ": " + FailureReason.of(each.kind(), each.cause()));
             }
         }
-    }
-
-    /** Defence in depth: no client message holds the password, but never let one through. */
-    private static String mask(String text, String password) {
-        return password == null || password.isEmpty() ? text : text.replace(password, "****");
     }
 }

@@ -69,6 +69,7 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
             List<ConnectionListener> listeners, Instrumentation instrumentation) {
         ConnectionHolder holder = new ConnectionHolder(settings, sources, listeners, instrumentation,
                 Clock.systemUTC(), new ExecutorScheduler("tether-" + settings.name()), RandomGenerator.getDefault());
+        StartWarnings.log(settings, sources.addresses() != null);
         if (settings.eager()) {
             holder.start();
         }

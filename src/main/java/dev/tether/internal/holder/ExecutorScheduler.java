@@ -1,5 +1,6 @@
 package dev.tether.internal.holder;
 
+import dev.tether.internal.connect.TetherThreads;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -32,8 +33,7 @@ public final class ExecutorScheduler implements Scheduler {
      */
     ExecutorScheduler(String threadName, Duration idle) {
         executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread created = new Thread(runnable, threadName);
-            created.setDaemon(true);
+            Thread created = TetherThreads.create(runnable, threadName);
             thread = created;
             return created;
         });

@@ -105,12 +105,39 @@ final class HolderState {
         return status;
     }
 
-    /** Replaces the status, unless the holder is closed (CLOSED is final). */
+    /**
+     * Replaces the status, unless the holder is closed (CLOSED is final). Clears what an attempt
+     * waited for; keeps a failed refresh while the state stays {@code CONNECTED}.
+     */
     void status(ConnectionState state, Instant since, Address address, int attempts,
             ConnectionEvent.ConnectFailed lastFailure, String blockedReason) {
         synchronized (lock) {
             if (!closed.get()) {
-                status = new ConnectionStatus(state, since, address, attempts, lastFailure, blockedReason);
+                status = new ConnectionStatus(state, since, address, attempts, lastFailure, blockedReason, null,
+                        state == ConnectionState.CONNECTED && status.state() == ConnectionState.CONNECTED
+                                ? status.refreshFailure() : null);
+            }
+        }
+    }
+
+    /** What the running attempt waits for now ({@code null}: nothing); any thread. */
+    void waitingFor(String what) {
+        synchronized (lock) {
+            ConnectionStatus now = status;
+            if (!closed.get() && now.state() != ConnectionState.CONNECTED) {
+                status = new ConnectionStatus(now.state(), now.since(), now.address(), now.attempts(),
+                        now.lastFailure(), now.blockedReason(), what, now.refreshFailure());
+            }
+        }
+    }
+
+    /** A refresh of the live connection's credentials failed ({@code failure}) or succeeded ({@code null}). */
+    void refreshFailure(ConnectionEvent.CredentialsRefreshFailed failure) {
+        synchronized (lock) {
+            ConnectionStatus now = status;
+            if (!closed.get()) {
+                status = new ConnectionStatus(now.state(), now.since(), now.address(), now.attempts(),
+                        now.lastFailure(), now.blockedReason(), now.waitingFor(), failure);
             }
         }
     }

@@ -61,7 +61,18 @@ final class Reconnector {
         this.scheduler = new GuardedScheduler(scheduler, this::survive);
         this.policy = new ReconnectPolicy(random);
         this.name = state.name();
-        this.opener = new ConnectionOpener(name, sources, collector, random, state::isClosed);
+        this.opener = new ConnectionOpener(name, sources, collector, random, state::isClosed,
+                new ConnectionOpener.Observer() {
+                    @Override
+                    public void waitingFor(String what) {
+                        state.waitingFor(what);
+                    }
+
+                    @Override
+                    public void credentialsRefreshed(Throwable failure) {
+                        submit(() -> onCredentialsRefreshed(failure));
+                    }
+                });
         this.log = new OutageLog(name);
         this.downSince = clock.instant();
     }
@@ -93,7 +104,8 @@ final class Reconnector {
     /** Finishes closing on the holder's thread: no more attempts, the live connection closed, {@code Closed} fired. */
     CompletableFuture<Void> close() {
         opener.abortInFlight(); // a hanging handshake must not hold up the close for connection-timeout
-        if (!submit(this::finishClose)) {
+        if (!submit(this::finishClose)) { // the scheduler is gone: nothing will run finishClose
+            opener.close();
             closeFinished.complete(null);
         }
         return closeFinished;
@@ -228,6 +240,27 @@ final class Reconnector {
         events.fire(reason == null
                 ? new ConnectionEvent.Unblocked(name, clock.instant())
                 : new ConnectionEvent.Blocked(name, clock.instant(), reason));
+    }
+
+    /** A refresh of the live connection's expiring credentials ended: reported when it failed, cleared when not. */
+    private void onCredentialsRefreshed(Throwable failure) {
+        if (state.isClosed()) {
+            return;
+        }
+        if (failure == null) {
+            if (state.status().refreshFailure() != null) {
+                LOG.log(Level.INFO, "Connection '" + name + "': credentials refreshed on the live connection again");
+                state.refreshFailure(null);
+            }
+            return;
+        }
+        ConnectionEvent.CredentialsRefreshFailed event =
+                new ConnectionEvent.CredentialsRefreshFailed(name, clock.instant(), failure);
+        LOG.log(Level.WARNING, "Connection '" + name + "': the credentials of the live connection could not be"
+                + " refreshed (" + failure.getClass().getName() + "); the broker may refuse its operations once"
+                + " they expire, and the next attempt to connect fetches fresh ones");
+        state.refreshFailure(event);
+        events.fire(event);
     }
 
     private void finishClose() {

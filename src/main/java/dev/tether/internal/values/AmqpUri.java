@@ -57,7 +57,8 @@ public record AmqpUri(boolean tls, String host, int port, String username, Strin
         if (!scheme.equals("amqp") && !scheme.equals("amqps")) {
             throw Check.invalid(KEY, uri.getScheme() == null
                     ? "has no scheme (expected amqp:// or amqps://)"
-                    : "unknown scheme '" + uri.getScheme() + "' (expected amqp or amqps)");
+                    : "has a scheme that is not amqp or amqps (expected amqp or amqps; the scheme is not shown,"
+                            + " a value mounted at the wrong key may be a password)");
         }
         if (uri.isOpaque() || uri.getRawAuthority() == null) {
             throw Check.invalid(KEY, "has no host (expected " + scheme + "://host[:port][/virtual-host])");

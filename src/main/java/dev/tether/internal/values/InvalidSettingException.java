@@ -4,7 +4,7 @@ package dev.tether.internal.values;
  * An invalid setting: {@code Invalid setting '<key>': <reason>}. The configuration layer uses
  * {@link #key()} and {@link #reason()} to name the MicroProfile Config key that supplied the value.
  */
-public final class InvalidSettingException extends IllegalArgumentException {
+public final class InvalidSettingException extends IllegalArgumentException implements OwnMessage {
 
     private static final long serialVersionUID = 1L;
 

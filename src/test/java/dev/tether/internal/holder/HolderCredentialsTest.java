@@ -117,6 +117,55 @@ class HolderCredentialsTest {
     }
 
     @Test
+    void aProviderThatNeverAnswersFailsTheAttemptAsTimedOutNamingItAndNeverHoldsTheHolder(QpidBroker broker)
+            throws Exception {
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger inside = new AtomicInteger();
+        CredentialsProvider hung = new CredentialsProvider() {
+            @Override
+            public String getUsername() {
+                inside.incrementAndGet();
+                while (released.getCount() > 0) { // ignores interrupts, as a stuck client library may
+                    try {
+                        released.await();
+                    } catch (InterruptedException ignored) {
+                        // keeps waiting
+                    }
+                }
+                return "guest";
+            }
+
+            @Override
+            public String getPassword() {
+                return "guest";
+            }
+        };
+        ConnectionSettings settings = ConnectionSettings.builder("hung").uri(broker.uri())
+                .connectionTimeout(Duration.ofMillis(300)).build();
+        holder = Holders.withSources(settings, scheduler, new FixedRandom(0.5), new Sources(null, hung, null), events);
+        holder.start();
+        scheduler.runDue(); // the attempt waits for the provider at most connection-timeout (real time)
+        ConnectFailed failed = events.last(ConnectFailed.class);
+        assertEquals(FailureKind.TIMED_OUT, failed.kind(), failed.toString());
+        assertNull(failed.address());
+        assertEquals("the credentials provider " + hung.getClass().getName() + " did not answer within 300 ms",
+                failed.cause().getMessage());
+        assertEquals(Duration.ofMillis(100), failed.nextDelay(), "transient: the normal backoff");
+        assertNull(holder.status().waitingFor(), "the attempt is over");
+
+        scheduler.advanceToNext(); // the provider still has not returned: the next attempt says so
+        ConnectFailed again = events.last(ConnectFailed.class);
+        assertEquals(2, again.attempt());
+        assertTrue(again.cause().getMessage().endsWith("(its previous call had not returned yet)"),
+                again.cause().getMessage());
+        assertEquals(1, inside.get(), "one call at a time: the second queued behind the first");
+
+        released.countDown();
+        scheduler.advanceToNext();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+    }
+
+    @Test
     void aProviderWithoutUserNameOrPasswordIsAnAuthenticationFailure(QpidBroker broker) {
         credentials.username.set(null);
         start(broker);
@@ -157,6 +206,189 @@ class HolderCredentialsTest {
         assertTrue(refreshThreadAlive(), "the default refresh service runs on the holder's own thread");
         expiring.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         Await.until("the refresh thread ended", Duration.ofSeconds(10), () -> !refreshThreadAlive());
+    }
+
+    @Test
+    void expiringCredentialsWhoseProviderCannotRefreshAreWarnedAboutOnce(QpidBroker broker) {
+        CredentialsProvider noRefresh = new CredentialsProvider() {
+            @Override
+            public String getUsername() {
+                return "guest";
+            }
+
+            @Override
+            public String getPassword() {
+                return "guest";
+            }
+
+            @Override
+            public Duration getTimeBeforeExpiration() {
+                return Duration.ofHours(1);
+            }
+        };
+        try (dev.tether.testing.LogCapture log = dev.tether.testing.LogCapture.of("dev.tether")) {
+            holder = Holders.withSources(ConnectionSettings.builder("norefresh").uri(broker.uri()).build(), scheduler,
+                    new FixedRandom(0.5), new Sources(null, noRefresh, null), events);
+            holder.start();
+            scheduler.runDue();
+            holder.reconnect();
+            scheduler.runDue();
+            assertEquals(2, events.events().stream().filter(Connected.class::isInstance).count());
+            assertEquals(1, log.messages().stream().filter(m -> m.contains("does not override refresh()")).count(),
+                    log.messages().toString());
+        }
+    }
+
+    /** A token that expired (the identity provider was down at the last refresh) and refreshes on demand. */
+    static final class Token implements CredentialsProvider {
+        final AtomicReference<String> token = new AtomicReference<>("expired-t0ken");
+        final AtomicReference<Duration> ttl = new AtomicReference<>(Duration.ofSeconds(-5));
+        final AtomicReference<RuntimeException> refreshFailure = new AtomicReference<>();
+        final AtomicInteger refreshed = new AtomicInteger();
+
+        @Override
+        public String getUsername() {
+            return "guest";
+        }
+
+        @Override
+        public String getPassword() {
+            return token.get();
+        }
+
+        @Override
+        public Duration getTimeBeforeExpiration() {
+            return ttl.get();
+        }
+
+        @Override
+        public void refresh() {
+            RuntimeException e = refreshFailure.get();
+            if (e != null) {
+                throw e;
+            }
+            refreshed.incrementAndGet();
+            token.set("guest");
+            ttl.set(Duration.ofHours(1));
+        }
+    }
+
+    /** Records what the client registers, refreshing only when the test says. */
+    static final class ManualRefreshService implements com.rabbitmq.client.impl.CredentialsRefreshService {
+        final java.util.List<CredentialsProvider> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String register(CredentialsProvider provider, java.util.concurrent.Callable<Boolean> refreshAction) {
+            registered.add(provider);
+            return "r" + registered.size();
+        }
+
+        @Override
+        public void unregister(CredentialsProvider provider, String registrationId) {
+        }
+
+        @Override
+        public boolean isApproachingExpiration(Duration timeBeforeExpiration) {
+            return false;
+        }
+    }
+
+    @Test
+    void aTokenPastItsExpiryIsRefreshedBeforeTheAttemptNotSentAsItIs(QpidBroker broker) {
+        Token token = new Token();
+        holder = Holders.withSources(ConnectionSettings.builder("oauth").uri(broker.uri()).build(), scheduler,
+                new FixedRandom(0.5), new Sources(null, token, new ManualRefreshService()), events);
+        holder.start();
+        scheduler.runDue();
+        assertEquals(ConnectionState.CONNECTED, holder.state(), events.events().toString());
+        assertEquals(1, token.refreshed.get());
+    }
+
+    @Test
+    void aTokenNearExpiryWhoseRefreshFailsFailsTheAttemptAsTransientNotAsAuthentication(QpidBroker broker) {
+        Token token = new Token();
+        token.ttl.set(Duration.ofSeconds(2)); // within connection-timeout (10 s): it could expire during the handshake
+        token.refreshFailure.set(new IllegalStateException("identity provider down"));
+        holder = Holders.withSources(ConnectionSettings.builder("oauth").uri(broker.uri()).build(), scheduler,
+                new FixedRandom(0.5), new Sources(null, token, new ManualRefreshService()), events);
+        holder.start();
+        scheduler.runDue();
+        ConnectFailed failed = events.last(ConnectFailed.class);
+        assertEquals(FailureKind.UNKNOWN, failed.kind(), "the identity provider may come back: normal backoff");
+        assertTrue(failed.cause().getMessage().contains("could not refresh credentials"), failed.cause().getMessage());
+        token.refreshFailure.set(null);
+        scheduler.advanceToNext();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+    }
+
+    @Test
+    void aFailedRefreshOnTheLiveConnectionIsAnEventAndInTheStatusUntilARefreshSucceeds(QpidBroker broker) {
+        Token token = new Token();
+        token.token.set("guest");
+        token.ttl.set(Duration.ofHours(1));
+        ManualRefreshService service = new ManualRefreshService();
+        holder = Holders.withSources(ConnectionSettings.builder("oauth").uri(broker.uri()).build(), scheduler,
+                new FixedRandom(0.5), new Sources(null, token, service), events);
+        holder.start();
+        scheduler.runDue();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+        CredentialsProvider registered = service.registered.get(0);
+
+        token.refreshFailure.set(new IllegalStateException("identity provider down"));
+        assertThrowsIllegalState(registered::refresh); // what the client's refresh service calls
+        scheduler.runDue();
+        dev.tether.ConnectionEvent.CredentialsRefreshFailed failed =
+                events.last(dev.tether.ConnectionEvent.CredentialsRefreshFailed.class);
+        assertEquals("identity provider down", failed.cause().getMessage());
+        assertEquals(failed, holder.status().refreshFailure());
+        assertFalse(failed.toString().contains("identity provider down"), failed.toString());
+
+        token.refreshFailure.set(null);
+        registered.refresh();
+        scheduler.runDue();
+        assertNull(holder.status().refreshFailure());
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+    }
+
+    private static void assertThrowsIllegalState(Runnable call) {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, call::run);
+    }
+
+    @Test
+    void aCloseWhoseTaskTheSchedulerRefusesStillStopsTheRefreshThread(QpidBroker broker) throws Exception {
+        CredentialsProvider token = expiringGuest();
+        holder = Holders.withSources(ConnectionSettings.builder("expiring").uri(broker.uri()).build(), scheduler,
+                new FixedRandom(0.5), new Sources(null, token, null), events);
+        holder.start();
+        scheduler.runDue();
+        assertEquals(ConnectionState.CONNECTED, holder.state());
+        assertTrue(refreshThreadAlive());
+        scheduler.shutdown(); // e.g. the executor was shut down under the holder: the close task is refused
+        holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Await.until("the refresh thread ended", Duration.ofSeconds(10), () -> !refreshThreadAlive());
+    }
+
+    private static CredentialsProvider expiringGuest() {
+        return new CredentialsProvider() {
+            @Override
+            public String getUsername() {
+                return "guest";
+            }
+
+            @Override
+            public String getPassword() {
+                return "guest";
+            }
+
+            @Override
+            public Duration getTimeBeforeExpiration() {
+                return Duration.ofHours(1);
+            }
+
+            @Override
+            public void refresh() {
+            }
+        };
     }
 
     private static boolean refreshThreadAlive() {

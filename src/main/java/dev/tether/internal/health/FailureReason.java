@@ -1,0 +1,69 @@
+package dev.tether.internal.health;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.tether.FailureKind;
+import dev.tether.internal.values.AddressList;
+import dev.tether.internal.values.OwnMessage;
+
+/**
+ * What readiness data says about a failure, built from fields that cannot hold a secret rather than
+ * from masked text: the kind, Tether's own words for it, the broker's reply code (a number), the
+ * exception's class, and {@code host:port} of a host that is a plain name or IP literal. An
+ * exception's message is shown only when Tether composed it ({@link OwnMessage}): a broker's or
+ * the network's free text can carry what a user typed (a user name, a host pasted with its
+ * credentials), and masking it afterwards tells a reader what was hidden.
+ */
+final class FailureReason {
+
+    /** How an address whose host is not a plain name or IP literal (from a resolver) is shown. */
+    static final String HIDDEN_HOST = "(not a host name)";
+
+    private FailureReason() {
+    }
+
+    /** @return {@code host:port}, the host replaced by {@link #HIDDEN_HOST} unless it is plain */
+    static String hostPort(Address address) {
+        return (AddressList.isPlainHost(address.getHost()) ? address.getHost() : HIDDEN_HOST) + ":" + address.getPort();
+    }
+
+    /**
+     * @return for example {@code the broker refused the credentials (reply code 403,
+     *     com.rabbitmq.client.AuthenticationFailureException)}, or Tether's own message
+     */
+    static String of(FailureKind kind, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof OwnMessage && t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        Integer code = replyCode(cause);
+        return words(kind) + " (" + (code == null ? "" : "reply code " + code + ", ") + cause.getClass().getName() + ")";
+    }
+
+    private static Integer replyCode(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Connection.Close close) {
+                return close.getReplyCode();
+            }
+        }
+        return null;
+    }
+
+    private static String words(FailureKind kind) {
+        return switch (kind) {
+            case REFUSED -> "nothing listens on the broker's port (connection refused)";
+            case UNREACHABLE -> "the host cannot be reached or its name resolved";
+            case TIMED_OUT -> "no answer within connection-timeout";
+            case HANDSHAKE_FAILED -> "the broker or the network ended the handshake";
+            case CAPACITY -> "a broker limit is reached";
+            case AUTHENTICATION -> "the broker refused the credentials";
+            case VIRTUAL_HOST -> "the virtual host does not exist or the user may not access it";
+            case TLS -> "TLS failed: certificate not trusted, host name mismatch, or no protocol in common";
+            case APPLICATION -> "a Connected listener threw";
+            case RESOURCE_LOCKED -> "a Connected listener met an exclusive queue still held by an earlier connection";
+            case UNKNOWN -> "an unexpected failure";
+        };
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tether.internal.holder;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.tether.internal.connect.TetherThreads;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The threads Tether creates take nothing from the thread that happened to submit first (a request
+ * thread, the client's I/O thread): Tether's class loader as their context class loader, and no
+ * inheritable thread locals (an MDC, a security context).
+ */
+class CleanThreadContextTest {
+
+    private static final InheritableThreadLocal<String> REQUEST = new InheritableThreadLocal<>();
+
+    @Test
+    void theHolderThreadHasTethersClassLoaderAndNoInheritedThreadLocals() throws Exception {
+        ClassLoader application = new URLClassLoader(new URL[0], null);
+        AtomicReference<ExecutorScheduler> scheduler = new AtomicReference<>();
+        CompletableFuture<Object[]> seen = new CompletableFuture<>();
+        Thread request = new Thread(() -> {
+            REQUEST.set("user-42-security-context");
+            ExecutorScheduler created = new ExecutorScheduler("tether-context-test");
+            scheduler.set(created);
+            created.execute(() -> seen.complete(new Object[] {
+                    REQUEST.get(), Thread.currentThread().getContextClassLoader()}));
+        }, "a request thread");
+        request.setContextClassLoader(application);
+        request.start();
+        Object[] onHolderThread = seen.get(10, TimeUnit.SECONDS);
+        assertNull(onHolderThread[0], "the holder thread inherited the request's thread local");
+        assertSame(TetherThreads.class.getClassLoader(), onHolderThread[1], "the holder thread's context loader");
+        scheduler.get().shutdown();
+        scheduler.get().awaitTermination(Duration.ofSeconds(10));
+    }
+}

@@ -63,6 +63,7 @@ final class FailureReason {
             case TLS -> "TLS failed: certificate not trusted, host name mismatch, or no protocol in common";
             case APPLICATION -> "a Connected listener threw";
             case RESOURCE_LOCKED -> "a Connected listener met an exclusive queue still held by an earlier connection";
+            case DEPRECATED_FEATURE -> "the broker refused a deprecated feature (a non-durable, non-exclusive queue, or global QoS)";
             case UNKNOWN -> "an unexpected failure";
         };
     }

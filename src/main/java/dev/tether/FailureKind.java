@@ -55,6 +55,23 @@ public enum FailureKind {
      * back soon after the broker lets go of the queue.
      */
     RESOURCE_LOCKED(false),
+    /**
+     * A subscription's queue does not exist ({@code 404 NOT_FOUND} answering {@code basic.consume},
+     * or the broker cancelled the consumer because the queue was deleted). Retried with the normal
+     * backoff until the queue is declared again.
+     */
+    QUEUE_NOT_FOUND(false),
+    /**
+     * The user may not read the subscription's queue ({@code 403 ACCESS_REFUSED} answering
+     * {@code basic.consume} or {@code basic.qos}). Retried at the maximum backoff delay.
+     */
+    ACCESS_REFUSED(true),
+    /**
+     * The broker refused a feature on a channel with {@code 541 INTERNAL_ERROR}, as RabbitMQ 4.3 does
+     * for a denied deprecated feature (global QoS, transient non-exclusive queues). Retried at the
+     * maximum backoff delay.
+     */
+    FEATURE_REFUSED(true),
     /** Anything else. */
     UNKNOWN(false);
 
@@ -68,7 +85,8 @@ public enum FailureKind {
      * Whether this failure is caused by configuration (credentials, virtual host, TLS trust) and
      * will repeat until someone changes it.
      *
-     * @return {@code true} for {@link #AUTHENTICATION}, {@link #VIRTUAL_HOST} and {@link #TLS}
+     * @return {@code true} for {@link #AUTHENTICATION}, {@link #VIRTUAL_HOST}, {@link #TLS},
+     *     {@link #ACCESS_REFUSED} and {@link #FEATURE_REFUSED}
      */
     public boolean misconfiguration() {
         return misconfiguration;

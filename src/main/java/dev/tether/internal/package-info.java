@@ -13,8 +13,10 @@
  *           holder
  * channels  the pools of channels                                 dev.tether, values, access, metrics
  * publish   confirmed publishing                                  ... and channels
+ * consume   managed consumers: subscriptions re-established after dev.tether, values, access, metrics,
+ *           every loss, handler threads, error policy, drain      connect (FailureClassifier only)
  * holder    the state machine: one holder per name, its           dev.tether, values, access, connect,
- *           reconnects, waiters, events; the builder's factory    channels, publish, metrics
+ *           reconnects, waiters, events; the builder's factory    channels, publish, consume, metrics
  * config    reading MicroProfile Config                           dev.tether, values, connect
  * cdi       the CDI run time: registry, proxy, events, creators   dev.tether, values, access, config,
  *                                                                 holder, metrics

@@ -55,6 +55,7 @@ final class ManagedSubscription implements Subscription {
     private int running;
     private int concurrency = 1;
     private int mostRunning;
+    private boolean halted; // paused or cancelled: no delivery handed out any more, at once
 
     private volatile int redeliveryLimit;
 
@@ -77,6 +78,7 @@ final class ManagedSubscription implements Subscription {
 
     @Override
     public void pause() {
+        halt();
         consumers.run(() -> {
             if (state == State.PAUSED || state == State.CANCELLED) {
                 return;
@@ -91,6 +93,9 @@ final class ManagedSubscription implements Subscription {
     public void resume() {
         consumers.run(() -> {
             if (state == State.PAUSED) {
+                synchronized (lock) {
+                    halted = false;
+                }
                 state = State.WAITING;
                 attempts = 0;
                 attempt();
@@ -102,6 +107,7 @@ final class ManagedSubscription implements Subscription {
     public CompletionStage<Void> cancel() {
         if (state != State.CANCELLED) {
             state = State.CANCELLED;
+            halt();
             if (!consumers.run(this::finishCancel)) {
                 cancelled.complete(null); // the consumers are closed: nothing left to drain
             }
@@ -289,6 +295,14 @@ final class ManagedSubscription implements Subscription {
         return closed;
     }
 
+    /** Hands out no more deliveries from now on; those waiting go back to the queue when their channel closes. */
+    private void halt() {
+        synchronized (lock) {
+            halted = true;
+            waiting.clear();
+        }
+    }
+
     private void cancelRetry() {
         if (pendingRetry != null) {
             pendingRetry.run();
@@ -301,7 +315,7 @@ final class ManagedSubscription implements Subscription {
     void delivered(ConsumerChannel from, DeliveredMessage message) {
         boolean start;
         synchronized (lock) {
-            if (from.stopped) {
+            if (from.stopped || halted) {
                 return; // left unacked: back to the queue when its channel closes
             }
             waiting.add(new Pending(from, message));
@@ -336,7 +350,7 @@ final class ManagedSubscription implements Subscription {
         while (true) {
             Pending next;
             synchronized (lock) {
-                next = running > concurrency ? null : waiting.poll(); // concurrency lowered at a resubscribe
+                next = halted || running > concurrency ? null : waiting.poll(); // concurrency lowered at a resubscribe
                 if (next == null) {
                     running--;
                     return;
@@ -390,7 +404,7 @@ final class ManagedSubscription implements Subscription {
             switch (outcome) {
                 case ACK -> channel.basicAck(tag, false);
                 case REQUEUE -> channel.basicNack(tag, false, true);
-                case REJECT -> channel.basicReject(tag, false);
+                case REJECT -> channel.basicNack(tag, false, false); // as basic.reject on RabbitMQ; Qpid requeues a reject
             }
         } catch (AlreadyClosedException | IOException e) {
             consumers.droppedAck(queue);

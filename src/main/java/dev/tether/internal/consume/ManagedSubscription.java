@@ -127,6 +127,13 @@ final class ManagedSubscription implements Subscription {
         }
     }
 
+    /** @return how many deliveries wait for a handler (for tests) */
+    int waitingCount() {
+        synchronized (lock) {
+            return waiting.size();
+        }
+    }
+
     /** @return the channel consuming now, or {@code null} (for tests; read on any thread, racy) */
     Channel channel() {
         ConsumerChannel consumer = current;

@@ -159,47 +159,60 @@ class ConsumersTest {
 
     @Test
     void noMoreHandlersRunAtOnceThanTheConcurrencyAndSeveralDo() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            publish("c" + i); // before subscribing: the broker sends a whole prefetch at once
+        }
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        CountDownLatch three = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(20);
-        holder.consumers().subscribe(queue, SubscriptionOptions.builder().prefetch(10).concurrency(3).build(), message -> {
-            int now = running.incrementAndGet();
-            most.accumulateAndGet(now, Math::max);
-            three.countDown();
-            try {
-                assertTrue(three.await(10, TimeUnit.SECONDS), "three handlers never ran at once");
-            } finally {
-                running.decrementAndGet();
-                done.countDown();
-            }
-        });
-        for (int i = 0; i < 20; i++) {
-            publish("c" + i);
-        }
+        ManagedSubscription subscription = (ManagedSubscription) holder.consumers().subscribe(queue,
+                SubscriptionOptions.builder().prefetch(10).concurrency(3).build(), message -> {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        assertTrue(release.await(20, TimeUnit.SECONDS));
+                    } finally {
+                        running.decrementAndGet();
+                        done.countDown();
+                    }
+                });
+        Await.until("three handlers running and the rest of the prefetch waiting", WAIT,
+                () -> running.get() == 3 && subscription.waitingCount() == 7);
+        release.countDown();
         assertTrue(done.await(20, TimeUnit.SECONDS));
         assertEquals(3, most.get());
+        assertEquals(3, subscription.mostRunning());
     }
 
     @Test
-    void theConcurrencyIsLoweredToThePrefetch() throws Exception {
+    void theConcurrencyBoundsHandlersOfTheOldAndTheNewChannelTogether() throws Exception {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(10);
-        holder.consumers().subscribe(queue, SubscriptionOptions.builder().prefetch(2).concurrency(8).build(), message -> {
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20); // keep handlers overlapping
-            while (System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
-            running.decrementAndGet();
-            done.countDown();
-        });
-        for (int i = 0; i < 10; i++) {
-            publish("p" + i);
-        }
-        assertTrue(done.await(20, TimeUnit.SECONDS));
-        assertTrue(most.get() <= 2, "ran " + most.get() + " at once with a prefetch of 2");
+        AtomicInteger handled = new AtomicInteger();
+        ManagedSubscription subscription = (ManagedSubscription) holder.consumers().subscribe(queue,
+                SubscriptionOptions.builder().prefetch(5).concurrency(1).build(), message -> {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    inHandler.countDown();
+                    try {
+                        assertTrue(release.await(20, TimeUnit.SECONDS));
+                    } finally {
+                        running.decrementAndGet();
+                        handled.incrementAndGet();
+                    }
+                });
+        publish("first");
+        assertTrue(inHandler.await(10, TimeUnit.SECONDS));
+        holder.reconnect(); // the handler of the old channel runs on
+        Await.until("subscribed on the new connection", WAIT, () -> startedCount() == 2);
+        publish("second");
+        Await.until("the redelivered first and the second wait for the one running handler", WAIT,
+                () -> subscription.waitingCount() == 2);
+        assertEquals(1, running.get());
+        release.countDown();
+        Await.until("all handled", WAIT, () -> handled.get() == 3 && ready() == 0);
+        assertEquals(1, most.get());
     }
 
     @Test

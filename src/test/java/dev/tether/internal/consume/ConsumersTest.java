@@ -185,6 +185,33 @@ class ConsumersTest {
     }
 
     @Test
+    void thePrefetchIsAppliedOnEveryNewChannel() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger handled = new AtomicInteger();
+        ManagedSubscription subscription = (ManagedSubscription) holder.consumers().subscribe(queue,
+                SubscriptionOptions.builder().prefetch(4).concurrency(1).build(), message -> {
+                    running.incrementAndGet();
+                    try {
+                        assertTrue(release.await(20, TimeUnit.SECONDS));
+                    } finally {
+                        running.decrementAndGet();
+                        handled.incrementAndGet();
+                    }
+                });
+        Await.until("consuming", WAIT, () -> subscription.state() == Subscription.State.CONSUMING);
+        holder.reconnect();
+        Await.until("subscribed on the new connection", WAIT, () -> startedCount() == 2);
+        for (int i = 0; i < 10; i++) {
+            publish("q" + i);
+        }
+        Await.until("one handler running, three more fetched", WAIT,
+                () -> running.get() == 1 && subscription.waitingCount() == 3);
+        release.countDown();
+        Await.until("all handled", WAIT, () -> handled.get() == 10);
+    }
+
+    @Test
     void theConcurrencyBoundsHandlersOfTheOldAndTheNewChannelTogether() throws Exception {
         CountDownLatch inHandler = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -13,6 +13,7 @@ import dev.tether.SubscriptionEvent;
 import dev.tether.SubscriptionListener;
 import dev.tether.SubscriptionOptions;
 import dev.tether.internal.access.ConnectionAccess;
+import dev.tether.internal.metrics.Recorder;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +45,7 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
     private final ConnectionAccess access;
     private final Supplier<ConnectionSettings> settings;
     private final List<SubscriptionListener> listeners;
+    private final Recorder recorder;
     private final Supplier<ConsumerScheduler> schedulers;
     private final InstantSource clock;
     private final ResubscribePolicy policy;
@@ -59,16 +61,18 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
      * @param access the port to the holder's connection
      * @param settings the holder's settings now (defaults, backoff, drain timeout)
      * @param listeners told of every subscription event, in order
+     * @param recorder records consumed messages, resubscribes and dropped acks
      */
     public ManagedConsumers(ConnectionAccess access, Supplier<ConnectionSettings> settings,
-            List<SubscriptionListener> listeners) {
-        this(access, settings, listeners, () -> new ConsumerThread(access.name()), Clock.systemUTC(),
+            List<SubscriptionListener> listeners, Recorder recorder) {
+        this(access, settings, listeners, recorder, () -> new ConsumerThread(access.name()), Clock.systemUTC(),
                 RandomGenerator.getDefault());
     }
 
     ManagedConsumers(ConnectionAccess access, Supplier<ConnectionSettings> settings, List<SubscriptionListener> listeners,
-            Supplier<ConsumerScheduler> schedulers, InstantSource clock, RandomGenerator random) {
+            Recorder recorder, Supplier<ConsumerScheduler> schedulers, InstantSource clock, RandomGenerator random) {
         this.access = Objects.requireNonNull(access, "access");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listeners = List.copyOf(listeners);
         this.schedulers = schedulers;
@@ -186,8 +190,13 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
         return failureCounts;
     }
 
+    Recorder recorder() {
+        return recorder;
+    }
+
     void droppedAck(String queue) {
         droppedAcks.incrementAndGet();
+        recorder.droppedAck();
         LOG.log(Level.DEBUG, () -> "Connection '" + name() + "': an ack for '" + queue
                 + "' was dropped: the channel that delivered the message is closed (it will be redelivered)");
     }

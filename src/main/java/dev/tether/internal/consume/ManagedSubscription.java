@@ -12,6 +12,7 @@ import dev.tether.Setting;
 import dev.tether.Subscription;
 import dev.tether.SubscriptionEvent;
 import dev.tether.SubscriptionOptions;
+import dev.tether.internal.metrics.Recorder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -48,6 +49,7 @@ final class ManagedSubscription implements Subscription {
     private ConsumerChannel current;
     private Runnable pendingRetry;
     private int attempts;
+    private boolean startedBefore;
 
     // guarded by lock
     private final Object lock = new Object();
@@ -175,6 +177,10 @@ final class ManagedSubscription implements Subscription {
             state = State.CONSUMING;
             int took = attempts;
             attempts = 0;
+            if (startedBefore) {
+                consumers.recorder().resubscribed();
+            }
+            startedBefore = true;
             LOG.log(Level.DEBUG, () -> "Connection '" + consumers.name() + "': consuming from '" + queue + "'");
             consumers.fire(new SubscriptionEvent.Started(consumers.name(), queue, consumers.now(), consumer.tag, took));
         } catch (Exception | StackOverflowError e) {
@@ -381,6 +387,7 @@ final class ManagedSubscription implements Subscription {
     private void handle(Pending pending) {
         DeliveredMessage message = pending.message();
         Outcome outcome;
+        long began = System.nanoTime();
         try {
             handler.handle(message);
             outcome = Outcome.ACK;
@@ -393,6 +400,9 @@ final class ManagedSubscription implements Subscription {
                             ? "rejected without requeue (dead-lettered if the queue has a dead-letter exchange)"
                             : "requeued"), e);
         }
+        consumers.recorder().consumed(outcome == Outcome.ACK ? Recorder.ACK
+                : outcome == Outcome.REQUEUE ? Recorder.REQUEUE : Recorder.REJECT, message.redelivered(),
+                System.nanoTime() - began);
         if (outcome != Outcome.REQUEUE) {
             consumers.failureCounts().forget(message);
         }

@@ -58,7 +58,7 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
         this.clock = clock;
         this.state = new HolderState(Objects.requireNonNull(settings, "settings"), clock.instant());
         this.recorder = instrumentation.recorders().create(settings.name(), () -> state.status().state());
-        this.consumers = new ManagedConsumers(this, state::settings, subscriptionListeners);
+        this.consumers = new ManagedConsumers(this, state::settings, subscriptionListeners, recorder);
         List<ConnectionListener> all = new ArrayList<>(listeners);
         all.add(consumers); // after the application's listeners: subscriptions find the topology they declare
         all.add(recorder); // last: a connection an application listener rejects is not counted as connected

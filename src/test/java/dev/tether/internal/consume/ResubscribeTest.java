@@ -51,7 +51,7 @@ class ResubscribeTest {
         holder = PersistentConnection.builder(settings).build();
         holder.await(WAIT);
         consumers = new ManagedConsumers((ConnectionAccess) holder, holder::settings, List.of(events::add),
-                () -> scheduler, scheduler, RandomGenerator.getDefault());
+                dev.tether.internal.metrics.Recorder.NONE, () -> scheduler, scheduler, RandomGenerator.getDefault());
     }
 
     @AfterEach

@@ -67,6 +67,14 @@ public final class ConfigKeys {
     public static final String CHANNELS_CHECKOUT_TIMEOUT = "channels.checkout-timeout";
     /** How long a confirmed publish waits for the broker's confirm. */
     public static final String PUBLISH_CONFIRM_TIMEOUT = "publish.confirm-timeout";
+    /** Default prefetch of a subscription (per consumer). */
+    public static final String CONSUMERS_PREFETCH = "consumers.prefetch";
+    /** Default number of a subscription's handlers running at once. */
+    public static final String CONSUMERS_CONCURRENCY = "consumers.concurrency";
+    /** Default number of requeues of a message whose handler threw, before it is rejected. */
+    public static final String CONSUMERS_REDELIVERY_LIMIT = "consumers.redelivery-limit";
+    /** How long closing waits for in-flight handlers. */
+    public static final String CONSUMERS_DRAIN_TIMEOUT = "consumers.drain-timeout";
 
     /** Global only ({@code tether.health.enabled}): register the readiness check. */
     public static final String HEALTH_ENABLED = "health.enabled";

@@ -69,6 +69,17 @@ public enum FailureKind {
      * do instead (a durable or exclusive queue; per-consumer QoS, {@code basicQos(n, false)}).
      */
     DEPRECATED_FEATURE(true),
+    /**
+     * A subscription's queue does not exist ({@code 404 NOT_FOUND} answering {@code basic.consume},
+     * or the broker cancelled the consumer because the queue was deleted). Retried with the normal
+     * backoff until the queue is declared again.
+     */
+    QUEUE_NOT_FOUND(false),
+    /**
+     * The user may not read the subscription's queue ({@code 403 ACCESS_REFUSED} answering
+     * {@code basic.consume} or {@code basic.qos}). Retried at the maximum backoff delay.
+     */
+    ACCESS_REFUSED(true),
     /** Anything else. */
     UNKNOWN(false);
 
@@ -83,8 +94,8 @@ public enum FailureKind {
      * deprecated feature the broker denies) and
      * will repeat until someone changes it.
      *
-     * @return {@code true} for {@link #AUTHENTICATION}, {@link #VIRTUAL_HOST}, {@link #TLS} and
-     *     {@link #DEPRECATED_FEATURE}
+     * @return {@code true} for {@link #AUTHENTICATION}, {@link #VIRTUAL_HOST}, {@link #TLS},
+     *     {@link #DEPRECATED_FEATURE} and {@link #ACCESS_REFUSED}
      */
     public boolean misconfiguration() {
         return misconfiguration;

@@ -106,8 +106,23 @@ public interface PersistentConnection {
     Publisher publisher();
 
     /**
+     * The connection's managed consumers: subscriptions re-established after every loss, with
+     * per-consumer prefetch, bounded handler concurrency and an error policy; drained by
+     * {@link #close()} before the connection closes.
+     *
+     * <pre>{@code
+     * holder.consumers().subscribe("orders", message -> handle(message.body()));
+     * }</pre>
+     *
+     * @return the consumers (always the same instance)
+     */
+    Consumers consumers();
+
+    /**
      * Stops reconnecting and closes the live connection; idempotent. Pending and later waiters fail
-     * at once with {@link ConnectionClosedException}. Does not block: the returned stage (the same
+     * at once with {@link ConnectionClosedException}. The {@linkplain #consumers() consumers} are
+     * cancelled first and their in-flight handlers may finish (and are acked) within
+     * {@code consumers.drain-timeout} before the connection closes. Does not block: the returned stage (the same
      * as {@link #closeFinished()}) completes once the last connection is closed, the
      * {@link ConnectionEvent.Closed} event was delivered and the holder's thread has ended.
      *
@@ -182,6 +197,23 @@ public interface PersistentConnection {
          */
         public Builder listener(ConnectionListener listener) {
             factory.listener(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Adds a listener of the subscriptions' events ({@link SubscriptionEvent}), called on the
+         * connection's consumer thread in the order added.
+         *
+         * <pre>{@code
+         * PersistentConnection.builder(settings).subscriptionListener(event -> log.info(event.toString())).build();
+         * }</pre>
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is {@code null}
+         */
+        public Builder subscriptionListener(SubscriptionListener listener) {
+            factory.subscriptionListener(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

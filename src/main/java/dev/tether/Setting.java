@@ -132,6 +132,21 @@ public final class Setting<T> {
     /** How long a confirmed publish waits for the broker's confirm. */
     public static final Setting<Duration> PUBLISH_CONFIRM_TIMEOUT = duration(ConfigKeys.PUBLISH_CONFIRM_TIMEOUT,
             Duration.ofSeconds(10), ONE_DAY);
+    /** Default prefetch of a subscription: unacknowledged messages per consumer ({@code basic.qos}, never global). */
+    public static final Setting<Integer> CONSUMERS_PREFETCH = new Setting<>(ConfigKeys.CONSUMERS_PREFETCH, Scope.CONNECTION,
+            "integer", 50, text -> integer(ConfigKeys.CONSUMERS_PREFETCH, text),
+            value -> range(ConfigKeys.CONSUMERS_PREFETCH, value, 1, 65_535), false, null);
+    /** Default number of handlers of one subscription running at once (at most its prefetch). */
+    public static final Setting<Integer> CONSUMERS_CONCURRENCY = new Setting<>(ConfigKeys.CONSUMERS_CONCURRENCY,
+            Scope.CONNECTION, "integer", 1, text -> integer(ConfigKeys.CONSUMERS_CONCURRENCY, text),
+            value -> range(ConfigKeys.CONSUMERS_CONCURRENCY, value, 1, 1_000), false, null);
+    /** Default number of times a message whose handler threw is requeued before it is rejected (dead-lettered). */
+    public static final Setting<Integer> CONSUMERS_REDELIVERY_LIMIT = new Setting<>(ConfigKeys.CONSUMERS_REDELIVERY_LIMIT,
+            Scope.CONNECTION, "integer", 5, text -> integer(ConfigKeys.CONSUMERS_REDELIVERY_LIMIT, text),
+            value -> range(ConfigKeys.CONSUMERS_REDELIVERY_LIMIT, value, 0, 1_000_000), false, null);
+    /** How long closing the connection waits for in-flight handlers to finish (and be acked). */
+    public static final Setting<Duration> CONSUMERS_DRAIN_TIMEOUT = duration(ConfigKeys.CONSUMERS_DRAIN_TIMEOUT,
+            Duration.ofSeconds(10), ONE_DAY);
     /** Global: register the readiness check. */
     public static final Setting<Boolean> HEALTH_ENABLED = bool(ConfigKeys.HEALTH_ENABLED, Scope.GLOBAL, true);
     /** Global: record OpenTelemetry metrics when the API is present. */

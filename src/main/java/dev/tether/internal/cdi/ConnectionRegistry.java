@@ -10,6 +10,8 @@ import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
+import dev.tether.Setting;
+import dev.tether.SubscriptionEvent;
 import dev.tether.internal.holder.ConnectionHolder;
 import dev.tether.internal.holder.HolderFactory;
 import dev.tether.internal.config.ConfigCredentials;
@@ -71,6 +73,7 @@ public class ConnectionRegistry {
     private final Map<String, Managed> connections = new ConcurrentHashMap<>();
     private final ConfigReader config;
     private final Event<ConnectionEvent> events;
+    private final Event<SubscriptionEvent> subscriptionEvents;
     private final Instance<AddressResolver> resolvers;
     private final Instance<CredentialsProvider> credentials;
     private final Instance<CredentialsRefreshService> refreshServices;
@@ -85,12 +88,14 @@ public class ConnectionRegistry {
     }
 
     @Inject
-    ConnectionRegistry(Config config, Event<ConnectionEvent> events, @Any Instance<AddressResolver> resolvers,
+    ConnectionRegistry(Config config, Event<ConnectionEvent> events, Event<SubscriptionEvent> subscriptionEvents,
+            @Any Instance<AddressResolver> resolvers,
             @Any Instance<CredentialsProvider> credentials, @Any Instance<CredentialsRefreshService> refreshServices,
             Instance<ConnectionNames> injectedNames, Instance<RequestContextController> requestContexts,
             @Any Instance<MetricsCollector> collectors, Instance<Object> beans) {
         this.config = new ConfigReader(config);
         this.events = events;
+        this.subscriptionEvents = subscriptionEvents;
         this.resolvers = resolvers;
         this.credentials = credentials;
         this.refreshServices = refreshServices;
@@ -209,6 +214,7 @@ public class ConnectionRegistry {
         factory.recorders(recorders());
         factory.listener(new CdiEvents(events, requestContexts, name));
         factory.listener(proxyListeners);
+        factory.subscriptionListener(new CdiSubscriptionEvents(subscriptionEvents, name));
         ConnectionHolder holder = factory.build();
         LOG.log(Level.INFO, "Connection '" + name + "': " + settings.displayUri() + (settings.eager() ? "" : " (lazy)")
                 + (resolver != null ? ", addresses from " + resolver.getClass().getName() : "")
@@ -279,7 +285,8 @@ public class ConnectionRegistry {
         List<PersistentConnection> closing = holders();
         List<CompletableFuture<Void>> finished = closing.stream()
                 .map(holder -> holder.close().toCompletableFuture()).toList();
-        Duration limit = closing.stream().map(holder -> holder.settings().connectionTimeout().plus(CLOSE_GRACE))
+        Duration limit = closing.stream().map(holder -> holder.settings().connectionTimeout().plus(CLOSE_GRACE)
+                        .plus(holder.settings().get(Setting.CONSUMERS_DRAIN_TIMEOUT))) // consumers drain first
                 .max(Duration::compareTo).filter(longest -> longest.compareTo(CLOSE_LIMIT) < 0).orElse(CLOSE_LIMIT);
         try {
             CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new))

@@ -2,6 +2,7 @@ package dev.tether.internal.cdi;
 
 import com.rabbitmq.client.Connection;
 import dev.tether.Channels;
+import dev.tether.Consumers;
 import dev.tether.PersistentConnection;
 import dev.tether.Publisher;
 import jakarta.enterprise.inject.Instance;
@@ -12,7 +13,7 @@ import java.util.Set;
 /**
  * The run-time half of the synthetic beans that {@code internal.cdi.build.TetherExtension}
  * registers at build time: each creator finds the {@link ConnectionRegistry} and hands out one
- * name's proxy, holder, channels or publisher. The beans are {@code @Dependent}; what they return
+ * name's proxy, holder, channels, publisher or consumers. The beans are {@code @Dependent}; what they return
  * is owned by the registry.
  */
 public final class SyntheticCreators {
@@ -48,6 +49,14 @@ public final class SyntheticCreators {
         @Override
         public Publisher create(Instance<Object> lookup, Parameters params) {
             return RegistryLookup.from(lookup).holder(params.get("name", String.class)).publisher();
+        }
+    }
+
+    /** Creates the {@code @Persistent(name) Consumers}: the holder's managed consumers. */
+    public static final class ConsumersCreator implements SyntheticBeanCreator<Consumers> {
+        @Override
+        public Consumers create(Instance<Object> lookup, Parameters params) {
+            return RegistryLookup.from(lookup).holder(params.get("name", String.class)).consumers();
         }
     }
 

@@ -64,6 +64,8 @@ final class FailureReason {
             case APPLICATION -> "a Connected listener threw";
             case RESOURCE_LOCKED -> "a Connected listener met an exclusive queue still held by an earlier connection";
             case DEPRECATED_FEATURE -> "the broker refused a deprecated feature (a non-durable, non-exclusive queue, or global QoS)";
+            case QUEUE_NOT_FOUND -> "a subscription's queue does not exist";
+            case ACCESS_REFUSED -> "the user may not read a subscription's queue";
             case UNKNOWN -> "an unexpected failure";
         };
     }

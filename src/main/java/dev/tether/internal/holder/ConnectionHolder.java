@@ -11,6 +11,9 @@ import dev.tether.ConnectionStatus;
 import dev.tether.NotConnectedException;
 import dev.tether.PersistentConnection;
 import dev.tether.Publisher;
+import dev.tether.Consumers;
+import dev.tether.SubscriptionListener;
+import dev.tether.internal.consume.ManagedConsumers;
 import dev.tether.internal.channels.PooledChannels;
 import dev.tether.internal.connect.Sources;
 import dev.tether.internal.metrics.Recorder;
@@ -42,13 +45,22 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
     private final PooledChannels channels;
     private final ConfirmingPublisher publisher;
     private final Recorder recorder;
+    private final ManagedConsumers consumers;
 
     ConnectionHolder(ConnectionSettings settings, Sources sources, List<ConnectionListener> listeners,
             Instrumentation instrumentation, InstantSource clock, Scheduler scheduler, RandomGenerator random) {
+        this(settings, sources, listeners, List.of(), instrumentation, clock, scheduler, random);
+    }
+
+    ConnectionHolder(ConnectionSettings settings, Sources sources, List<ConnectionListener> listeners,
+            List<SubscriptionListener> subscriptionListeners, Instrumentation instrumentation, InstantSource clock,
+            Scheduler scheduler, RandomGenerator random) {
         this.clock = clock;
         this.state = new HolderState(Objects.requireNonNull(settings, "settings"), clock.instant());
         this.recorder = instrumentation.recorders().create(settings.name(), () -> state.status().state());
+        this.consumers = new ManagedConsumers(this, state::settings, subscriptionListeners, recorder);
         List<ConnectionListener> all = new ArrayList<>(listeners);
+        all.add(consumers); // after the application's listeners: subscriptions find the topology they declare
         all.add(recorder); // last: a connection an application listener rejects is not counted as connected
         this.reconnector = new Reconnector(state, sources, new EventDispatcher(all), clock, scheduler, random,
                 instrumentation.collector());
@@ -67,8 +79,17 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
      */
     static ConnectionHolder create(ConnectionSettings settings, Sources sources,
             List<ConnectionListener> listeners, Instrumentation instrumentation) {
-        ConnectionHolder holder = new ConnectionHolder(settings, sources, listeners, instrumentation,
-                Clock.systemUTC(), new ExecutorScheduler("tether-" + settings.name()), RandomGenerator.getDefault());
+        return create(settings, sources, listeners, List.of(), instrumentation);
+    }
+
+    /**
+     * As {@link #create(ConnectionSettings, Sources, List, Instrumentation)}, with listeners of the
+     * subscriptions' events.
+     */
+    static ConnectionHolder create(ConnectionSettings settings, Sources sources, List<ConnectionListener> listeners,
+            List<SubscriptionListener> subscriptionListeners, Instrumentation instrumentation) {
+        ConnectionHolder holder = new ConnectionHolder(settings, sources, listeners, subscriptionListeners,
+                instrumentation, Clock.systemUTC(), new ExecutorScheduler("tether-" + settings.name()), RandomGenerator.getDefault());
         StartWarnings.log(settings, sources.addresses() != null);
         if (settings.eager()) {
             holder.start();
@@ -162,12 +183,18 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
     }
 
     @Override
+    public Consumers consumers() {
+        return consumers;
+    }
+
+    @Override
     public CompletionStage<Void> close() {
         if (state.close(clock.instant())) {
             channels.close();
             publisher.close();
             recorder.close();
-            reconnector.close();
+            // consumers first: cancelled, in-flight handlers drained and acked, then the connection closes
+            consumers.close().whenComplete((drained, failure) -> reconnector.close());
         }
         return closeFinished();
     }

@@ -6,6 +6,7 @@ import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.CredentialsRefreshService;
 import dev.tether.ConnectionListener;
 import dev.tether.ConnectionSettings;
+import dev.tether.SubscriptionListener;
 import dev.tether.internal.connect.Sources;
 import dev.tether.internal.metrics.OpenTelemetryRecorders;
 import dev.tether.internal.metrics.Recorders;
@@ -23,6 +24,7 @@ public final class HolderFactory {
 
     private final ConnectionSettings settings;
     private final List<ConnectionListener> listeners = new ArrayList<>();
+    private final List<SubscriptionListener> subscriptionListeners = new ArrayList<>();
     private AddressResolver addressResolver;
     private CredentialsProvider credentialsProvider;
     private CredentialsRefreshService credentialsRefreshService;
@@ -37,6 +39,11 @@ public final class HolderFactory {
     /** @param listener called on every event, after the ones added before */
     public void listener(ConnectionListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** @param listener called on every subscription event, after the ones added before */
+    public void subscriptionListener(SubscriptionListener listener) {
+        subscriptionListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** @param resolver asked for the addresses on every attempt, instead of the settings' */
@@ -72,6 +79,6 @@ public final class HolderFactory {
     /** @return a new holder, already connecting unless its settings say it is lazy */
     public ConnectionHolder build() {
         return ConnectionHolder.create(settings, new Sources(addressResolver, credentialsProvider,
-                credentialsRefreshService), listeners, new Instrumentation(metricsCollector, recorders));
+                credentialsRefreshService), listeners, subscriptionListeners, new Instrumentation(metricsCollector, recorders));
     }
 }

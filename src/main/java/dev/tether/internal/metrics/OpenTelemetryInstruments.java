@@ -22,6 +22,7 @@ final class OpenTelemetryInstruments {
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
     static final AttributeKey<String> OPERATION = AttributeKey.stringKey("messaging.operation.name");
+    static final AttributeKey<String> SETTLEMENT = AttributeKey.stringKey("tether.settlement");
 
     /** OpenTelemetry's advice for messaging and pool wait durations, in seconds. */
     private static final List<Double> SHORT = List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0,
@@ -39,6 +40,11 @@ final class OpenTelemetryInstruments {
     final LongCounter sent;
     final DoubleHistogram publishDurations;
     final LongCounter unsent;
+    final LongCounter consumed;
+    final DoubleHistogram processDurations;
+    final LongCounter redelivered;
+    final LongCounter resubscribes;
+    final LongCounter droppedAcks;
 
     OpenTelemetryInstruments(Meter meter) {
         this.meter = meter;
@@ -58,6 +64,16 @@ final class OpenTelemetryInstruments {
                 .setDescription("From sending a confirmed publish to its outcome"), SHORT);
         unsent = meter.counterBuilder("tether.publish.unsent").setUnit("{message}")
                 .setDescription("Confirmed publishes not sent (no connection or confirm channel in time)").build();
+        consumed = meter.counterBuilder("messaging.client.consumed.messages").setUnit("{message}")
+                .setDescription("Messages handed to a subscription's handler, by tether.settlement").build();
+        processDurations = histogram(meter.histogramBuilder("messaging.process.duration").setUnit("s")
+                .setDescription("How long a subscription's handler ran, by tether.settlement"), SHORT);
+        redelivered = meter.counterBuilder("tether.consumer.redelivered").setUnit("{message}")
+                .setDescription("Messages handed to a handler that the broker had delivered before").build();
+        resubscribes = meter.counterBuilder("tether.consumer.resubscribes").setUnit("{subscription}")
+                .setDescription("Subscriptions consuming again after a connection loss, channel loss or basic.cancel").build();
+        droppedAcks = meter.counterBuilder("tether.consumer.dropped_acks").setUnit("{ack}")
+                .setDescription("Acks or nacks dropped because the delivering channel was closed").build();
     }
 
     /**

@@ -35,6 +35,8 @@ final class OpenTelemetryRecorder implements Recorder {
     private final Attributes publish;
     private final Attributes channels;
     private final Attributes confirms;
+    private final Attributes consumer;
+    private final Map<String, Attributes> settlements = new java.util.HashMap<>();
     private final Map<ConnectionState, Attributes> states = new EnumMap<>(ConnectionState.class);
     private final Map<PublishException.Reason, Attributes> failures = new EnumMap<>(PublishException.Reason.class);
     private final List<AutoCloseable> observers = new CopyOnWriteArrayList<>();
@@ -49,6 +51,10 @@ final class OpenTelemetryRecorder implements Recorder {
         this.channels = Attributes.of(CONNECTION_NAME, name, POOL, Recorder.CHANNELS);
         this.confirms = Attributes.of(CONNECTION_NAME, name, POOL, Recorder.CONFIRM_CHANNELS);
         this.publish = Attributes.of(CONNECTION_NAME, name, MESSAGING_SYSTEM, "rabbitmq", OPERATION, "publish");
+        this.consumer = Attributes.of(CONNECTION_NAME, name, MESSAGING_SYSTEM, "rabbitmq", OPERATION, "process");
+        for (String settlement : List.of(Recorder.ACK, Recorder.REQUEUE, Recorder.REJECT)) {
+            settlements.put(settlement, consumer.toBuilder().put(OpenTelemetryInstruments.SETTLEMENT, settlement).build());
+        }
         for (ConnectionState each : ConnectionState.values()) {
             states.put(each, Attributes.of(CONNECTION_NAME, name, CONNECTION_STATE, lower(each)));
         }
@@ -147,6 +153,38 @@ final class OpenTelemetryRecorder implements Recorder {
         try {
             instruments.sent.add(1, attributes);
             instruments.publishDurations.record(seconds(nanos), attributes);
+        } catch (RuntimeException | LinkageError e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void consumed(String settlement, boolean redelivered, long nanos) {
+        Attributes attributes = settlements.getOrDefault(settlement, consumer);
+        try {
+            instruments.consumed.add(1, attributes);
+            instruments.processDurations.record(seconds(nanos), attributes);
+            if (redelivered) {
+                instruments.redelivered.add(1, consumer);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void resubscribed() {
+        try {
+            instruments.resubscribes.add(1, connection);
+        } catch (RuntimeException | LinkageError e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void droppedAck() {
+        try {
+            instruments.droppedAcks.add(1, connection);
         } catch (RuntimeException | LinkageError e) {
             failed(e);
         }

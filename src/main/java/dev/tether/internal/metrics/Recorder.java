@@ -57,6 +57,31 @@ public interface Recorder extends ConnectionListener {
     default void notSent() {
     }
 
+    /** How a consumed message was settled: acked. */
+    String ACK = "ack";
+    /** How a consumed message was settled: its handler threw, requeued. */
+    String REQUEUE = "requeue";
+    /** How a consumed message was settled: its handler threw past the redelivery limit, rejected. */
+    String REJECT = "reject";
+
+    /**
+     * A handler of a subscription returned or threw, and its message was settled.
+     *
+     * @param settlement {@link #ACK}, {@link #REQUEUE} or {@link #REJECT}
+     * @param redelivered whether the broker had delivered the message before
+     * @param nanos how long the handler ran
+     */
+    default void consumed(String settlement, boolean redelivered, long nanos) {
+    }
+
+    /** A subscription consumes again after a loss (not its first start). */
+    default void resubscribed() {
+    }
+
+    /** An ack or nack was dropped: the channel that delivered the message was closed. */
+    default void droppedAck() {
+    }
+
     /** Stops observing (the holder is closing); counters already recorded stay. */
     default void close() {
     }

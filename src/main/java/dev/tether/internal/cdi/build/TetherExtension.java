@@ -2,6 +2,7 @@ package dev.tether.internal.cdi.build;
 
 import com.rabbitmq.client.Connection;
 import dev.tether.Channels;
+import dev.tether.Consumers;
 import dev.tether.ConnectionSettings;
 import dev.tether.Persistent;
 import dev.tether.PersistentConnection;
@@ -26,7 +27,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Registers, for every name used at a {@code @Persistent} injection point of type
- * {@link Connection}, {@link PersistentConnection}, {@link Channels} or {@link Publisher} (also inside
+ * {@link Connection}, {@link PersistentConnection}, {@link Channels}, {@link Publisher} or {@link Consumers} (also inside
  * {@code Instance<>} and {@code Provider<>}) and every name with its own {@code tether.<name>.*}
  * key, one synthetic bean of each type with the qualifier {@code @Persistent(name)}.
  * A build compatible extension, so it runs in CDI Lite (Quarkus) and, through Weld's translator,
@@ -37,7 +38,7 @@ public class TetherExtension implements BuildCompatibleExtension {
     private static final String CONNECTION = Connection.class.getName();
     private static final String HOLDER = PersistentConnection.class.getName();
     private static final Set<String> MANAGED = Set.of(CONNECTION, HOLDER, Channels.class.getName(),
-            Publisher.class.getName());
+            Publisher.class.getName(), Consumers.class.getName());
     private static final Set<String> WRAPPERS = Set.of(Instance.class.getName(), Provider.class.getName());
 
     private final Set<String> connectionNames = new TreeSet<>();
@@ -76,6 +77,8 @@ public class TetherExtension implements BuildCompatibleExtension {
                     .scope(Dependent.class).withParam("name", name).createWith(SyntheticCreators.ChannelsCreator.class);
             components.addBean(Publisher.class).type(Publisher.class).qualifier(Persistent.Literal.of(name))
                     .scope(Dependent.class).withParam("name", name).createWith(SyntheticCreators.PublisherCreator.class);
+            components.addBean(Consumers.class).type(Consumers.class).qualifier(Persistent.Literal.of(name))
+                    .scope(Dependent.class).withParam("name", name).createWith(SyntheticCreators.ConsumersCreator.class);
         }
         components.addBean(ConnectionNames.class).type(ConnectionNames.class).scope(Dependent.class)
                 .withParam("names", connectionNames.toArray(String[]::new)).createWith(SyntheticCreators.NamesCreator.class);

@@ -72,16 +72,6 @@ public final class ConfigReader {
     }
 
     /**
-     * Reads {@code tether.health.enabled}.
-     *
-     * @return whether the readiness check is wanted (default {@code true})
-     * @throws InvalidConfigurationException when the value is not true or false
-     */
-    public boolean healthEnabled() {
-        return globalSwitch(ConfigKeys.HEALTH_ENABLED);
-    }
-
-    /**
      * Reads {@code tether.metrics.enabled}.
      *
      * @return whether OpenTelemetry metrics are wanted (default {@code true})
@@ -115,11 +105,9 @@ public final class ConfigReader {
 
     private boolean globalSwitch(String name) {
         String key = PREFIX + name;
-        if (!present(key)) {
-            return true;
-        }
+        Setting<?> setting = Setting.forKey(name).orElseThrow();
         try {
-            return Setting.forKey(name).map(setting -> (Boolean) setting.parse(value(key))).orElseThrow();
+            return (Boolean) (present(key) ? setting.parse(value(key)) : setting.defaultValue());
         } catch (InvalidSettingException e) {
             throw new InvalidConfigurationException(List.of(problem(key, e.reason())));
         }

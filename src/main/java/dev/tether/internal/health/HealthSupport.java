@@ -22,7 +22,7 @@ final class HealthSupport {
             return false;
         }
         try {
-            // strict parsing and its error message happen at deployment, in ConfigReader.healthEnabled()
+            // strict parsing and its error message happen at deployment, in ConfigReader.globalSwitches()
             boolean enabled = !ConfigProvider.getConfig()
                     .getOptionalValue(ConfigKeys.PREFIX + ConfigKeys.HEALTH_ENABLED, String.class)
                     .map(value -> value.trim().equalsIgnoreCase("false")).orElse(false);

@@ -65,6 +65,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code BENCH_PUBLISH_TIMER=1} (the publish part compares only the blocking publish with
  * {@code publishAsync().get()}, which schedules a timer per publish), {@code BENCH_CONSUME_MESSAGES=<n>}
  * (preloaded messages per consume cell, default 50,000), {@code BENCH_CONSUME_ROUNDS=<n>} (default 4)
+ * {@code BENCH_CONSUME_PREFETCH=50,250} and {@code BENCH_CONSUME_HANDLERS=1,8} (the consume part's cells)
  * and {@code BENCH_RESUME_ROUNDS=<n>} (resume measurements, default 20).
  */
 public final class BenchMain {
@@ -332,7 +333,8 @@ public final class BenchMain {
             command.append(" -Dbench.parts=").append(String.join(",", parts));
         }
         String env = Stream.of("BENCH_QUICK", "BENCH_ROUNDS", "BENCH_PUBLISH_ROUNDS", "BENCH_PUBLISH_THREADS",
-                "BENCH_PUBLISH_TIMER", "BENCH_CONSUME_MESSAGES", "BENCH_CONSUME_ROUNDS", "BENCH_RESUME_ROUNDS").filter(k -> System.getenv(k) != null)
+                "BENCH_PUBLISH_TIMER", "BENCH_CONSUME_MESSAGES", "BENCH_CONSUME_ROUNDS", "BENCH_CONSUME_PREFETCH", "BENCH_CONSUME_HANDLERS",
+                "BENCH_RESUME_ROUNDS").filter(k -> System.getenv(k) != null)
                 .map(k -> k + "=" + System.getenv(k) + " ").reduce("", String::concat);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return String.join("\n",

@@ -41,8 +41,9 @@ final class ConsumeBench {
 
     static final String QUEUE = "tether-bench-consume";
     static final int BODY_BYTES = 1024;
-    static final int[] PREFETCHES = {50, 250};
-    static final int[] HANDLERS = {1, 8};
+    /** Prefetches and handler counts of the cells; {@code BENCH_CONSUME_PREFETCH=50}, {@code BENCH_CONSUME_HANDLERS=1} narrow them. */
+    static final int[] PREFETCHES = ints("BENCH_CONSUME_PREFETCH", "50,250");
+    static final int[] HANDLERS = ints("BENCH_CONSUME_HANDLERS", "1,8");
     private static final AMQP.BasicProperties TRANSIENT = new AMQP.BasicProperties.Builder().deliveryMode(1).build();
 
     /** Messages per cell and rounds ({@code BENCH_CONSUME_MESSAGES}, {@code BENCH_CONSUME_ROUNDS} override them). */
@@ -83,7 +84,8 @@ final class ConsumeBench {
             channel.queuePurge(QUEUE);
             channel.confirmSelect();
             List<Contender> contenders = ConsumeContenders.all(holder, raw, spring);
-            BenchMain.say("consume: " + contenders.size() + " contenders x prefetch 50, 250 x handlers 1, 8; " + timing);
+            BenchMain.say("consume: " + contenders.size() + " contenders x prefetch " + java.util.Arrays.toString(PREFETCHES)
+                    + " x handlers " + java.util.Arrays.toString(HANDLERS) + "; " + timing);
             byte[] body = new byte[BODY_BYTES];
             for (int round = 1; round <= timing.rounds(); round++) {
                 for (int prefetch : PREFETCHES) {
@@ -93,6 +95,9 @@ final class ConsumeBench {
                             Collections.reverse(order);
                         }
                         for (Contender contender : order) {
+                            if (!contender.runs(handlers)) {
+                                continue;
+                            }
                             preload(channel, body, timing.messages());
                             double rate = cell(contender, prefetch, handlers, timing.messages());
                             awaitEmpty(channel);
@@ -169,6 +174,9 @@ final class ConsumeBench {
             for (int handlers : HANDLERS) {
                 String cell = "prefetch " + prefetch + ", " + handlers + " handler" + (handlers > 1 ? "s" : "");
                 for (Contender c : contenders) {
+                    if (!c.runs(handlers)) {
+                        continue;
+                    }
                     List<Double> rates = cells.get(key(c.name(), prefetch, handlers));
                     report.add(new Report.Row("consume", c.name() + ", " + cell, "msg/s", PublishBench.median(rates),
                             Double.NaN, "", Double.NaN, Double.NaN, "", null, "rounds " + rates.stream().map(Report::fmt).toList()));
@@ -180,8 +188,19 @@ final class ConsumeBench {
                         r, Double.NaN, ">= 0.9 x raw", t >= 0.9 * r, "medians of the rounds"));
                 report.add(new Report.Row("consume", "Tether vs Spring, " + cell, "msg/s", t, Double.NaN,
                         "Spring SMLC, AUTO ack", s, Double.NaN, ">= Spring", t >= s, "medians of the rounds"));
+                if (contenders.get(3).runs(handlers)) {
+                    double h = PublishBench.median(cells.get(key(contenders.get(3).name(), prefetch, handlers)));
+                    report.add(new Report.Row("consume", "Tether vs raw hand-off, " + cell, "msg/s", t, Double.NaN,
+                            "raw, 1 worker thread", h, Double.NaN, "", null, "reference: the cost of handlers off the"
+                                    + " client's thread"));
+                }
             }
         }
+    }
+
+    private static int[] ints(String variable, String defaults) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault(variable, defaults).split(",")).map(String::strip)
+                .mapToInt(Integer::parseInt).toArray();
     }
 
     private static String key(String contender, int prefetch, int handlers) {

@@ -39,6 +39,11 @@ final class ConsumeContenders {
 
         /** Starts consuming; every handled message is counted in {@code tally}. */
         Running start(int prefetch, int handlers, Tally tally) throws Exception;
+
+        /** @return whether it runs with this many handlers */
+        default boolean runs(int handlers) {
+            return true;
+        }
     }
 
     /** A consumer started by a contender; {@link #close()} cancels it and releases what it opened. */
@@ -107,7 +112,7 @@ final class ConsumeContenders {
 
     /** The contenders, in the order of a round. */
     static List<Contender> all(PersistentConnection holder, Connection raw, CachingConnectionFactory spring) {
-        return List.of(tether(holder), raw(raw), spring(spring));
+        return List.of(tether(holder), raw(raw), spring(spring), rawHandOff(raw));
     }
 
     /** Tether's {@code Consumers.subscribe}: one channel, {@code basic.qos(prefetch, false)}, handlers on its threads. */
@@ -132,7 +137,8 @@ final class ConsumeContenders {
         return contender("raw client basicConsume", (prefetch, handlers, tally) -> {
             Channel channel = connection.createChannel();
             channel.basicQos(prefetch, false);
-            ExecutorService workers = handlers == 1 ? null : Executors.newFixedThreadPool(handlers, r -> {
+            // handlers -1: one worker thread (the reference hand-off), 1: on the client's dispatch thread
+            ExecutorService workers = handlers == 1 ? null : Executors.newFixedThreadPool(Math.abs(handlers), r -> {
                 Thread thread = new Thread(r, "bench-raw-handler");
                 thread.setDaemon(true);
                 return thread;
@@ -158,6 +164,31 @@ final class ConsumeContenders {
                 channel.close();
             };
         });
+    }
+
+    /**
+     * For reference, with one handler only: the raw client's consumer handing every delivery to one
+     * worker thread, which counts and acks it; what running handlers off the client's dispatch thread
+     * (issue 19, property 4) costs without anything else of Tether.
+     */
+    private static Contender rawHandOff(Connection connection) {
+        Contender inline = raw(connection);
+        return new Contender() {
+            @Override
+            public String name() {
+                return "raw client, hand-off to 1 worker thread";
+            }
+
+            @Override
+            public Running start(int prefetch, int handlers, Tally tally) throws Exception {
+                return inline.start(prefetch, -1, tally);
+            }
+
+            @Override
+            public boolean runs(int handlers) {
+                return handlers == 1;
+            }
+        };
     }
 
     private static void handleAndAck(Channel channel, long deliveryTag, Tally tally) {

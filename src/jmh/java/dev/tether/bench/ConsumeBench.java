@@ -77,7 +77,8 @@ final class ConsumeBench {
         CachingConnectionFactory spring = new CachingConnectionFactory(factory);
         spring.setConnectionNameStrategy(f -> "bench-consume-spring");
         Map<String, List<Double>> cells = new LinkedHashMap<>();
-        StringBuilder csv = new StringBuilder("round,prefetch,handlers,contender,msg_per_s\n");
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        StringBuilder csv = new StringBuilder("round,prefetch,handlers,contender,msg_per_s,client_cpu_us_per_msg\n");
         try {
             Channel channel = admin.createChannel();
             channel.queueDeclare(QUEUE, true, false, false, null);
@@ -99,18 +100,21 @@ final class ConsumeBench {
                                 continue;
                             }
                             preload(channel, body, timing.messages());
-                            double rate = cell(contender, prefetch, handlers, timing.messages());
+                            Tally tally = cell(contender, prefetch, handlers, timing.messages());
                             awaitEmpty(channel);
-                            cells.computeIfAbsent(key(contender.name(), prefetch, handlers), k -> new ArrayList<>()).add(rate);
-                            csv.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%.1f%n", round, prefetch, handlers,
-                                    contender.name(), rate));
-                            BenchMain.say(String.format(Locale.ROOT, "consume: round %d, prefetch %3d, %d handler(s), %-38s %,9.0f msg/s",
-                                    round, prefetch, handlers, contender.name(), rate));
+                            String key = key(contender.name(), prefetch, handlers);
+                            cells.computeIfAbsent(key, k -> new ArrayList<>()).add(tally.rate());
+                            cpu.computeIfAbsent(key, k -> new ArrayList<>()).add(tally.cpuMicrosPerMessage());
+                            csv.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%.1f,%.2f%n", round, prefetch, handlers,
+                                    contender.name(), tally.rate(), tally.cpuMicrosPerMessage()));
+                            BenchMain.say(String.format(Locale.ROOT, "consume: round %d, prefetch %3d, %d handler(s), %-40s"
+                                    + " %,9.0f msg/s, client CPU %5.1f us/msg", round, prefetch, handlers, contender.name(),
+                                    tally.rate(), tally.cpuMicrosPerMessage()));
                         }
                     }
                 }
             }
-            results(report, contenders, cells);
+            results(report, contenders, cells, cpu);
             Files.writeString(settings.out().resolve("consume-cells.csv"), csv, StandardCharsets.UTF_8);
             report.writeCsv("consume");
         } finally {
@@ -135,7 +139,7 @@ final class ConsumeBench {
         }
     }
 
-    private static double cell(Contender contender, int prefetch, int handlers, int messages) throws Exception {
+    private static Tally cell(Contender contender, int prefetch, int handlers, int messages) throws Exception {
         Tally tally = new Tally(messages, messages / 5);
         try (Running running = contender.start(prefetch, handlers, tally)) {
             if (!tally.await(300, TimeUnit.SECONDS)) {
@@ -147,7 +151,7 @@ final class ConsumeBench {
             throw new IllegalStateException(contender.name() + ": " + tally.failures() + " acks failed, first: "
                     + tally.firstFailure());
         }
-        return tally.rate();
+        return tally;
     }
 
     /** Waits until no message and no consumer is left on the queue (every ack arrived, the consumer is gone). */
@@ -166,7 +170,8 @@ final class ConsumeBench {
         }
     }
 
-    private static void results(Report report, List<Contender> contenders, Map<String, List<Double>> cells) {
+    private static void results(Report report, List<Contender> contenders, Map<String, List<Double>> cells,
+            Map<String, List<Double>> cpu) {
         String tether = contenders.get(0).name();
         String raw = contenders.get(1).name();
         String spring = contenders.get(2).name();
@@ -179,7 +184,9 @@ final class ConsumeBench {
                     }
                     List<Double> rates = cells.get(key(c.name(), prefetch, handlers));
                     report.add(new Report.Row("consume", c.name() + ", " + cell, "msg/s", PublishBench.median(rates),
-                            Double.NaN, "", Double.NaN, Double.NaN, "", null, "rounds " + rates.stream().map(Report::fmt).toList()));
+                            Double.NaN, "", Double.NaN, Double.NaN, "", null, "rounds " + rates.stream().map(Report::fmt).toList()
+                                    + "; client CPU " + Report.fmt(PublishBench.median(cpu.get(key(c.name(), prefetch, handlers))))
+                                    + " us/msg"));
                 }
                 double t = PublishBench.median(cells.get(key(tether, prefetch, handlers)));
                 double r = PublishBench.median(cells.get(key(raw, prefetch, handlers)));

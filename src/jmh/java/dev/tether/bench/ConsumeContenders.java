@@ -9,6 +9,7 @@ import dev.tether.PersistentConnection;
 import dev.tether.Subscription;
 import dev.tether.SubscriptionOptions;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -64,6 +65,8 @@ final class ConsumeContenders {
         private final AtomicInteger failures = new AtomicInteger();
         private volatile long warmedAt;
         private volatile long endedAt;
+        private volatile long warmedCpu;
+        private volatile long endedCpu;
         private volatile String firstFailure;
 
         Tally(long total, long warmup) {
@@ -75,9 +78,11 @@ final class ConsumeContenders {
             long n = handled.incrementAndGet();
             if (n == warmup) {
                 warmedAt = System.nanoTime();
+                warmedCpu = processCpuNanos();
             }
             if (n == total) {
                 endedAt = System.nanoTime();
+                endedCpu = processCpuNanos();
                 done.countDown();
             }
         }
@@ -99,6 +104,20 @@ final class ConsumeContenders {
         /** @return messages per second from the warm-up count to the last message */
         double rate() {
             return (total - warmup) / ((endedAt - warmedAt) / 1e9);
+        }
+
+        /**
+         * @return CPU time this JVM (the client side only: the broker is another process) spent per
+         *     message over the same span, in microseconds; less sensitive to other work on the machine
+         *     than the rate
+         */
+        double cpuMicrosPerMessage() {
+            return (endedCpu - warmedCpu) / 1e3 / (total - warmup);
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
         }
 
         int failures() {

@@ -64,7 +64,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * default 6), {@code BENCH_PUBLISH_THREADS=1,8,64} (the publish part's thread counts) and
  * {@code BENCH_PUBLISH_TIMER=1} (the publish part compares only the blocking publish with
  * {@code publishAsync().get()}, which schedules a timer per publish), {@code BENCH_CONSUME_MESSAGES=<n>}
- * (preloaded messages per consume cell, default 50,000), {@code BENCH_CONSUME_ROUNDS=<n>} (default 4)
+ * (preloaded messages per consume cell, default 50,000), {@code BENCH_CONSUME_ROUNDS=<n>} (default 3)
  * {@code BENCH_CONSUME_PREFETCH=50,250} and {@code BENCH_CONSUME_HANDLERS=1,8} (the consume part's cells)
  * and {@code BENCH_RESUME_ROUNDS=<n>} (resume measurements, default 20).
  */

@@ -51,7 +51,7 @@ final class ConsumeBench {
         static Timing fromEnvironment() {
             boolean quick = "1".equals(System.getenv("BENCH_QUICK"));
             return new Timing(Integer.parseInt(System.getenv().getOrDefault("BENCH_CONSUME_MESSAGES", quick ? "20000" : "50000")),
-                    Integer.parseInt(System.getenv().getOrDefault("BENCH_CONSUME_ROUNDS", quick ? "1" : "4")));
+                    Integer.parseInt(System.getenv().getOrDefault("BENCH_CONSUME_ROUNDS", quick ? "1" : "3")));
         }
 
         @Override

@@ -372,6 +372,15 @@ final class ManagedSubscription implements Subscription {
             }
             try {
                 handle(next);
+            } catch (RuntimeException | Error e) {
+                // an error the error policy does not take (OutOfMemoryError, an Error of the application's):
+                // this thread ends, so it frees its place, or the subscription would never hand out another
+                synchronized (lock) {
+                    running--;
+                }
+                LOG.log(Level.ERROR, "Connection '" + consumers.name() + "': the handler of '" + queue + "' threw " + e
+                        + "; its message stays unacknowledged until its channel closes, the others flow", e);
+                throw e;
             } finally {
                 boolean drained;
                 synchronized (lock) {

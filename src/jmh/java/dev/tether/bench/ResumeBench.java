@@ -52,6 +52,10 @@ final class ResumeBench {
     static void run(Report report, RabbitMqNode node) throws Exception {
         int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_RESUME_ROUNDS",
                 "1".equals(System.getenv("BENCH_QUICK")) ? "5" : "20"));
+        if (rounds == 0) {
+            report.skipped("consume", "resume after Connected", "BENCH_RESUME_ROUNDS=0");
+            return;
+        }
         new ResumeBench().run(report, node, rounds);
     }
 

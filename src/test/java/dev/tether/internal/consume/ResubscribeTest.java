@@ -11,6 +11,7 @@ import dev.tether.Subscription;
 import dev.tether.SubscriptionEvent;
 import dev.tether.SubscriptionOptions;
 import dev.tether.internal.access.ConnectionAccess;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.QpidBroker;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class ResubscribeTest {
     private final QpidBroker broker;
     private final String queue = "resubscribe-" + UUID.randomUUID();
     private final List<SubscriptionEvent> events = new CopyOnWriteArrayList<>();
-    private final ManualConsumerScheduler scheduler = new ManualConsumerScheduler();
+    private final ManualScheduler scheduler = new ManualScheduler();
     private PersistentConnection holder;
     private ManagedConsumers consumers;
 
@@ -70,7 +71,7 @@ class ResubscribeTest {
             scheduler.advanceToNext();
         }
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
-                Duration.ofMillis(800), Duration.ofMillis(1600)), scheduler.delays());
+                Duration.ofMillis(800), Duration.ofMillis(1600)), scheduler.nonZeroDelays());
         assertEquals(Subscription.State.WAITING, subscription.state());
         List<SubscriptionEvent.Failed> failures = events.stream().filter(SubscriptionEvent.Failed.class::isInstance)
                 .map(SubscriptionEvent.Failed.class::cast).toList();

@@ -36,9 +36,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (MassTransit #4544: a consumer killed that way unnoticed). On a node of its own whose
  * {@code advanced.config} sets {@code consumer_timeout} to {@value #TIMEOUT_MS} ms and
  * {@code channel_tick_interval} (how often a channel checks its deliveries' age, once a minute by
- * default on 3.10 and 4.0) to {@value #TICK_MS} ms, so the broker acts within about 1.1 s instead
- * of up to a minute. Node-wide settings, so the same test runs on 3.10.8 and 4.0.5 (4.x also has a
- * per-queue {@code x-consumer-timeout}, 3.10 has not).
+ * default on 3.10 and 4.0: {@code rabbit.app} of both) to {@value #TICK_MS} ms, so the broker acts
+ * about 1 s after the delivery instead of up to a minute later. Node-wide settings, so the same
+ * test runs on 3.10.8 and 4.0.5, on a classic queue. (RabbitMQ's current documentation describes
+ * per-queue {@code x-consumer-timeout} and a {@code consumer-timeout} policy, and, from 4.3, a
+ * {@code basic.cancel} instead of the channel's close and quorum queues only: neither is tried here.)
  *
  * <p>Shows, every message counted by id: the closed channel is noticed (a {@code Lost} event whose
  * cause is the channel's 406), the subscription is re-established on the same connection, the slow

@@ -119,7 +119,7 @@ class ConsumerTimeoutIT {
                 assertTrue(droppedAcks >= 1, "the slow handler's ack on the closed channel was not dropped");
                 long duplicates = handled.values().stream().mapToInt(AtomicInteger::get).filter(n -> n > 1).count();
                 System.out.printf("ConsumerTimeoutIT on RabbitMQ %s: %d messages handled, %d duplicates (slow included), "
-                                + "%d acks dropped; slow delivery to Lost %d ms (consumer_timeout %d ms, tick %d ms), "
+                                + "%d acks dropped; slow handler start to Lost %d ms (consumer_timeout %d ms, tick %d ms), "
                                 + "Lost to Started %d ms; node start %d ms, whole test %d ms%n",
                         node.version(), handled.size(), duplicates, droppedAcks, millis(lostAt.get() - slowFirstDelivered.get()),
                         TIMEOUT_MS, TICK_MS, millis(resubscribedAt - lostAt.get()), millis(nodeStarted - began),

@@ -151,7 +151,7 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
         return droppedAcks.get();
     }
 
-    /** @return the subscriptions not cancelled */
+    @Override
     public List<Subscription> subscriptions() {
         return List.copyOf(subscriptions);
     }

@@ -16,6 +16,8 @@ import dev.tether.SubscriptionEvent;
 import dev.tether.SubscriptionOptions;
 import dev.tether.internal.consume.ManagedConsumers;
 import dev.tether.testing.Await;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.tether.e2e.it;
 
-import dev.tether.it.RabbitMqNode;
+import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.tether.e2e.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tether.e2e.it.Http.Reply;
-import dev.tether.it.RabbitMqNode;
+import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

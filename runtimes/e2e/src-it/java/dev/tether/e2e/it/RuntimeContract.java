@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.e2e.it.Http.Reply;
-import dev.tether.it.RabbitMq;
-import dev.tether.it.RabbitMqNode;
 import dev.tether.testing.Await;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -16,6 +16,8 @@ import dev.tether.ConnectionState;
 import dev.tether.FailureKind;
 import dev.tether.PersistentConnection;
 import dev.tether.testing.Await;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

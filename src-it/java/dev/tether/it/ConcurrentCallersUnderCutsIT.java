@@ -13,6 +13,8 @@ import dev.tether.NotConnectedException;
 import dev.tether.PersistentConnection;
 import dev.tether.testing.Await;
 import dev.tether.testing.FaultProxy;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -14,6 +14,8 @@ import dev.tether.SubscriptionEvent;
 import dev.tether.SubscriptionOptions;
 import dev.tether.internal.consume.ManagedConsumers;
 import dev.tether.testing.Await;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

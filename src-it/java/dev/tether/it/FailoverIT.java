@@ -11,6 +11,8 @@ import dev.tether.ConnectionEvent.Connecting;
 import dev.tether.ConnectionEvent.Disconnected;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

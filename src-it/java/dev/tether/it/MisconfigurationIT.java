@@ -15,6 +15,8 @@ import dev.tether.ConnectionStatus;
 import dev.tether.FailureKind;
 import dev.tether.NotConnectedException;
 import dev.tether.PersistentConnection;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

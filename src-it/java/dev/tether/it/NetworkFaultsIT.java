@@ -15,6 +15,8 @@ import dev.tether.ConnectionState;
 import dev.tether.FailureKind;
 import dev.tether.PersistentConnection;
 import dev.tether.testing.FaultProxy;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -12,6 +12,8 @@ import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
 import dev.tether.testing.Await;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

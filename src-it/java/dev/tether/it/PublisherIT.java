@@ -11,6 +11,8 @@ import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
 import dev.tether.PublishException;
 import dev.tether.PublishException.Reason;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -9,6 +9,7 @@ import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
 import dev.tether.PublishException;
 import dev.tether.PublishException.Reason;
+import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -13,6 +13,8 @@ import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
 import dev.tether.PublishException;
 import dev.tether.testing.Await;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

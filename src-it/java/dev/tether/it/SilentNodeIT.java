@@ -9,6 +9,8 @@ import dev.tether.ConnectionEvent.Disconnected;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
 import dev.tether.testing.FaultProxy;
+import dev.tether.testing.RabbitMqCluster;
+import dev.tether.testing.RabbitMqClusterExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -8,6 +8,8 @@ import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
 import dev.tether.testing.Await;
 import dev.tether.testing.FaultProxy;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.tether;
 
+import java.util.List;
+
 /**
  * A connection's managed consumers: subscriptions that never silently stop. Each subscription has its
  * own channel with a per-consumer prefetch ({@code basic.qos(prefetch, false)}, never global) and is
@@ -50,4 +52,9 @@ public interface Consumers {
      * @throws NullPointerException if an argument is {@code null}
      */
     Subscription subscribe(String queue, SubscriptionOptions options, MessageHandler handler);
+
+    /**
+     * @return the subscriptions not cancelled, in the order they were made (a copy; never blocks)
+     */
+    List<Subscription> subscriptions();
 }

@@ -1,5 +1,6 @@
 package dev.tether;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,6 +36,18 @@ public interface Subscription {
 
     /** @return the state now; never blocks */
     State state();
+
+    /** @return the options it was subscribed with */
+    SubscriptionOptions options();
+
+    /**
+     * Why it does not consume now: the {@link SubscriptionEvent.Failed} or {@link SubscriptionEvent.Lost}
+     * event since it last consumed (the latest of them). Empty while consuming, and before its first
+     * attempt. Never blocks.
+     *
+     * @return the latest loss or failed attempt since the subscription last consumed
+     */
+    Optional<SubscriptionEvent> problem();
 
     /**
      * Stops consuming: the consumer is cancelled ({@code basic.cancel}), in-flight handlers finish and

@@ -32,12 +32,14 @@ public final class SubscriptionOptions {
     private final Integer concurrency;
     private final Integer redeliveryLimit;
     private final Supplier<Map<String, Object>> arguments;
+    private final boolean requiredForReadiness;
 
     private SubscriptionOptions(Builder builder) {
         this.prefetch = builder.prefetch;
         this.concurrency = builder.concurrency;
         this.redeliveryLimit = builder.redeliveryLimit;
         this.arguments = builder.arguments;
+        this.requiredForReadiness = builder.requiredForReadiness;
     }
 
     /** @return options that take every count from the connection's settings, with no consumer arguments */
@@ -70,10 +72,18 @@ public final class SubscriptionOptions {
         return arguments;
     }
 
+    /**
+     * @return whether the application is not ready (MicroProfile Health readiness DOWN, with the
+     *     reason) while this subscription cannot consume; false by default
+     */
+    public boolean requiredForReadiness() {
+        return requiredForReadiness;
+    }
+
     @Override
     public String toString() {
         return "SubscriptionOptions[prefetch=" + prefetch + ", concurrency=" + concurrency + ", redeliveryLimit="
-                + redeliveryLimit + "]";
+                + redeliveryLimit + (requiredForReadiness ? ", requiredForReadiness" : "") + "]";
     }
 
     /** Builds {@link SubscriptionOptions}; not thread-safe. */
@@ -82,6 +92,7 @@ public final class SubscriptionOptions {
         private Integer concurrency;
         private Integer redeliveryLimit;
         private Supplier<Map<String, Object>> arguments = Map::of;
+        private boolean requiredForReadiness;
 
         private Builder() {
         }
@@ -123,6 +134,27 @@ public final class SubscriptionOptions {
          */
         public Builder arguments(Supplier<Map<String, Object>> arguments) {
             this.arguments = Objects.requireNonNull(arguments, "arguments");
+            return this;
+        }
+
+        /**
+         * Makes readiness depend on this subscription: with MicroProfile Health, Tether's readiness
+         * check is DOWN while the subscription is {@link Subscription.State#WAITING} (no consumer:
+         * the queue is missing, the permission refused, the channel lost and not yet back), with
+         * the reason in its data under {@code <connection>.subscription.<queue>}, and UP again once
+         * it consumes. A paused subscription counts as ready (the application chose it); a
+         * cancelled one no longer counts. Off by default: a service that can run without one of
+         * its queues stays ready.
+         *
+         * <pre>{@code
+         * consumers.subscribe("orders", SubscriptionOptions.builder().requiredForReadiness(true).build(), handler);
+         * }</pre>
+         *
+         * @param required whether readiness waits for this subscription
+         * @return this builder
+         */
+        public Builder requiredForReadiness(boolean required) {
+            this.requiredForReadiness = required;
             return this;
         }
 

@@ -1,7 +1,7 @@
 package dev.tether.bench;
 
-import dev.tether.it.RabbitMqNode;
 import dev.tether.testing.QpidBroker;
+import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       after {@code Connected} (RabbitMQ; {@link ConsumeBench}).
  * </ol>
  *
- * <p>The RabbitMQ parts use a private node ({@code src-it/java/dev/tether/it/RabbitMqNode.java}) and
+ * <p>The RabbitMQ parts use a private node ({@code src/test-support/java/dev/tether/testing/RabbitMqNode.java}) and
  * are skipped, saying so, when RabbitMQ is not installed. Output: the table on standard output,
  * and under {@code target/bench/}: one CSV file per part ({@code hot.csv}, {@code channel.csv},
  * {@code recovery.csv}, {@code waiters.csv}, {@code cost.csv}, {@code publish.csv}

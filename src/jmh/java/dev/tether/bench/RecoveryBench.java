@@ -5,7 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.tether.ConnectionSettings;
 import dev.tether.internal.cdi.BenchProxies;
-import dev.tether.it.RabbitMqNode;
+import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -10,6 +10,7 @@ import dev.tether.PersistentConnection;
 import dev.tether.Setting;
 import dev.tether.Subscription;
 import dev.tether.SubscriptionEvent;
+import dev.tether.SubscriptionOptions;
 import dev.tether.testing.Await;
 import dev.tether.testing.QpidBroker;
 import dev.tether.testing.ThreadLeaks;
@@ -99,41 +100,64 @@ class ConsumersInjectionTest {
         }
     }
 
+    /**
+     * Cannot pass without the drain: each in-flight handler holds its message until the connection
+     * closes or 2 s pass, whichever comes first. With the drain the connection stays open until
+     * both handlers return (2 s), so both acks go out; without it the connection closes at once,
+     * the handlers see it, and their acks are dropped (the messages would be redelivered).
+     */
     @Test
-    void containerShutdownDrainsInFlightHandlersAndAcksThemBeforeClosing() throws Exception {
-        String queue = "cdi-drain-" + UUID.randomUUID();
-        CountDownLatch inHandler = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+    void containerShutdownClosesTheConnectionOnlyAfterInFlightHandlersReturnedAndWereAcked() throws Exception {
+        String queue = "cdi-shutdown-" + UUID.randomUUID();
+        CountDownLatch twoInFlight = new CountDownLatch(2);
+        CountDownLatch connectionClosed = new CountDownLatch(1);
         List<String> handled = new CopyOnWriteArrayList<>();
-        Weld weld = TetherCdi.weld(OrderService.class);
-        WeldContainer container = weld.initialize();
-        Thread shutdown;
-        PersistentConnection holder;
+        List<String> sawTheConnectionClosed = new CopyOnWriteArrayList<>();
+        WeldContainer container = TetherCdi.weld(OrderService.class).initialize();
+        Thread shutdown = new Thread(container::close, "weld-shutdown");
         try {
             OrderService service = container.select(OrderService.class).get();
-            holder = service.holder;
-            service.holder.await(WAIT).createChannel().queueDeclare(queue, false, false, false, null);
-            service.consumers.subscribe(queue, message -> {
-                inHandler.countDown();
-                assertTrue(release.await(20, TimeUnit.SECONDS));
-                handled.add(new String(message.body(), StandardCharsets.UTF_8));
-            });
-            service.holder.publisher().publish("", queue, null, "in-flight".getBytes(StandardCharsets.UTF_8));
-            assertTrue(inHandler.await(10, TimeUnit.SECONDS));
+            com.rabbitmq.client.Connection connection = service.holder.await(WAIT);
+            connection.addShutdownListener(cause -> connectionClosed.countDown());
+            try (var channel = connection.createChannel()) {
+                channel.queueDeclare(queue, false, false, false, null);
+            }
+            for (int i = 0; i < 10; i++) {
+                service.holder.publisher().publish("", queue, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            service.consumers.subscribe(queue, SubscriptionOptions.builder().prefetch(10).concurrency(2).build(),
+                    message -> {
+                        String id = new String(message.body(), StandardCharsets.UTF_8);
+                        twoInFlight.countDown();
+                        if (connectionClosed.await(2, TimeUnit.SECONDS)) { // deliberate: a 2 s handler, unless the connection goes
+                            sawTheConnectionClosed.add(id);
+                        }
+                        handled.add(id);
+                    });
+            assertTrue(twoInFlight.await(10, TimeUnit.SECONDS), "two handlers in flight");
         } finally {
-            shutdown = new Thread(container::close, "weld-shutdown");
             shutdown.start();
         }
-        Await.until("the registry closing the holder", WAIT, holder::isClosed);
-        release.countDown();
         shutdown.join(TimeUnit.SECONDS.toMillis(30));
-        assertEquals(List.of("in-flight"), handled);
+        assertTrue(!shutdown.isAlive(), "the container did not shut down within 30 s");
+        assertEquals(List.of(), sawTheConnectionClosed, "the connection closed under running handlers");
+        assertEquals(2, handled.size(), "only the two in flight were handled: " + handled);
         ThreadLeaks.awaitNone("tether-orders", WAIT);
         PersistentConnection checker = PersistentConnection.builder(
-                dev.tether.ConnectionSettings.builder("drain-check").uri(broker.uri()).build()).build();
+                dev.tether.ConnectionSettings.builder("shutdown-check").uri(broker.uri()).build()).build();
         try {
-            long left = checker.await(WAIT).createChannel().queueDeclarePassive(queue).getMessageCount();
-            assertEquals(0, left, "the message handled during the shutdown was not acked");
+            List<String> left = new java.util.ArrayList<>();
+            try (var channel = checker.await(WAIT).createChannel()) {
+                com.rabbitmq.client.GetResponse response;
+                while ((response = channel.basicGet(queue, true)) != null) {
+                    left.add(new String(response.getBody(), StandardCharsets.UTF_8));
+                }
+                channel.queueDelete(queue);
+            }
+            assertEquals(8, left.size(), "nothing unhandled lost, nothing handled redelivered: left " + left
+                    + ", handled " + handled);
+            assertTrue(left.stream().noneMatch(handled::contains), "handled before the shutdown, yet back in the queue: "
+                    + left + ", handled " + handled);
         } finally {
             checker.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }

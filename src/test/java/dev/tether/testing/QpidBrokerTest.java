@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -99,6 +103,28 @@ class QpidBrokerTest {
         assertFalse(broker.isRunning());
         assertThrows(IllegalStateException.class, broker::restart);
         assertThrows(ConnectException.class, factory::newConnection);
+    }
+
+    @Test
+    void startOnBindsTheGivenPortAndWorkFolderAndCloseDeletesTheFolder(@TempDir Path parent) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path work = parent.resolve("dev-broker-work");
+        Files.createDirectories(work);
+        Path leftover = Files.writeString(work.resolve("left-by-an-earlier-run"), "x");
+        try (QpidBroker broker = QpidBroker.startOn(port, work)) {
+            assertEquals(port, broker.port());
+            assertEquals("amqp://guest:guest@127.0.0.1:" + port, broker.uri());
+            assertFalse(Files.exists(leftover), "the work folder is emptied first");
+            assertTrue(Files.exists(work.resolve("initial-config.json")));
+            try (Connection connection = factory(broker.uri()).newConnection()) {
+                assertTrue(connection.isOpen());
+            }
+        }
+        assertFalse(Files.exists(work), "close() deletes the work folder");
+        assertThrows(IllegalArgumentException.class, () -> QpidBroker.startOn(0, work));
     }
 
     static ConnectionFactory factory(String uri) throws Exception {

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.it.RabbitMq;
-import dev.tether.it.RabbitMqNode;
 import dev.tether.testing.Await;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;

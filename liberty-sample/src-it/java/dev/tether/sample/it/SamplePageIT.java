@@ -2,8 +2,8 @@ package dev.tether.sample.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tether.it.RabbitMq;
-import dev.tether.it.RabbitMqNode;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;

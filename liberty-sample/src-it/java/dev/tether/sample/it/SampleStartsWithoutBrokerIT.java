@@ -3,9 +3,9 @@ package dev.tether.sample.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.it.RabbitMq;
-import dev.tether.it.RabbitMqNode;
 import dev.tether.testing.Await;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -67,8 +67,8 @@ public class ConnectionRegistry {
 
     private static final System.Logger LOG = System.getLogger("dev.tether");
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
-    /** The most {@link #closeAll()} waits for all the holders together. */
-    static final Duration CLOSE_LIMIT = Duration.ofSeconds(20);
+    /** Kubernetes' default {@code terminationGracePeriodSeconds}: a longer close is warned about at start. */
+    static final Duration KUBERNETES_GRACE = Duration.ofSeconds(30);
 
     private final Map<String, Managed> connections = new ConcurrentHashMap<>();
     private final ConfigReader config;
@@ -178,6 +178,12 @@ public class ConnectionRegistry {
             throw new DeploymentException("Invalid Tether configuration: " + String.join("; ", problems));
         }
         names.forEach(this::managed);
+        Duration closing = closeLimit(holders().stream().map(PersistentConnection::settings).toList());
+        if (closing.compareTo(KUBERNETES_GRACE) > 0) {
+            LOG.log(Level.WARNING, "Closing the connections at shutdown may take up to " + closing.toSeconds()
+                    + " s (the longest consumers.drain-timeout + connection-timeout + 2 s), more than Kubernetes' default "
+                    + "grace period (30 s): raise terminationGracePeriodSeconds, or lower those keys");
+        }
     }
 
     @PreDestroy
@@ -276,18 +282,32 @@ public class ConnectionRegistry {
     }
 
     /**
-     * Closes every holder at once and waits for them together, at most {@link #CLOSE_LIMIT} in all:
-     * a holder's close ends its attempt at once, whatever a provider, resolver or DNS lookup does,
-     * and then closes its live connection within {@code connection-timeout}; the limit keeps a
-     * container's shutdown within Kubernetes' default grace period (30 s) even so.
+     * How long {@link #closeAll()} waits for the holders, closed together: the longest of their
+     * {@code consumers.drain-timeout} (in-flight handlers finish and are acked first) +
+     * {@code connection-timeout} (the connection's close) + 2 s. It follows the configuration, with no
+     * cap of its own: a cap below the drain timeout would close connections under running handlers and
+     * have their messages redelivered; a close longer than Kubernetes' default grace period is warned
+     * about at start instead.
+     *
+     * @param settings every holder's settings
+     * @return the bound; {@code connection-timeout} + 2 s of the defaults when there is no holder
+     */
+    static Duration closeLimit(List<ConnectionSettings> settings) {
+        return settings.stream().map(each -> each.get(Setting.CONSUMERS_DRAIN_TIMEOUT).plus(each.connectionTimeout())
+                .plus(CLOSE_GRACE)).max(Duration::compareTo).orElse(Setting.CONNECTION_TIMEOUT.defaultValue().plus(CLOSE_GRACE));
+    }
+
+    /**
+     * Closes every holder at once and waits for them together, at most {@link #closeLimit}: a holder's
+     * close cancels its consumers and drains their handlers within {@code consumers.drain-timeout},
+     * ends its attempt at once, whatever a provider, resolver or DNS lookup does, and then closes its
+     * live connection within {@code connection-timeout}.
      */
     private void closeAll() {
         List<PersistentConnection> closing = holders();
         List<CompletableFuture<Void>> finished = closing.stream()
                 .map(holder -> holder.close().toCompletableFuture()).toList();
-        Duration limit = closing.stream().map(holder -> holder.settings().connectionTimeout().plus(CLOSE_GRACE)
-                        .plus(holder.settings().get(Setting.CONSUMERS_DRAIN_TIMEOUT))) // consumers drain first
-                .max(Duration::compareTo).filter(longest -> longest.compareTo(CLOSE_LIMIT) < 0).orElse(CLOSE_LIMIT);
+        Duration limit = closeLimit(closing.stream().map(PersistentConnection::settings).toList());
         try {
             CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new))
                     .get(limit.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.tether.internal.connect;
 
+import dev.tether.internal.threads.TetherThreads;
 import dev.tether.internal.values.OwnMessage;
 import java.io.IOException;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.tether.internal.connect;
 
 import com.rabbitmq.client.impl.CredentialsRefreshService;
 import com.rabbitmq.client.impl.DefaultCredentialsRefreshService;
+import dev.tether.internal.threads.TetherThreads;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Supplier;

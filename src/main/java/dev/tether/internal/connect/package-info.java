@@ -8,7 +8,7 @@
  *
  * <p>Owns: {@code ConnectionOpener}, {@code AttemptTargets}, {@code AttemptCredentials},
  * {@code TokenRefresh}, {@code SslContexts}, {@code FailureClassifier}. May use: the public API
- * ({@code dev.tether}) and {@code internal.values}; never the holder, CDI or configuration.
+ * ({@code dev.tether}), {@code internal.values} and {@code internal.threads} (its threads); never the holder, CDI or configuration.
  * Private API, no compatibility promise.
  */
 package dev.tether.internal.connect;

@@ -14,6 +14,8 @@ import dev.tether.SubscriptionListener;
 import dev.tether.SubscriptionOptions;
 import dev.tether.internal.access.ConnectionAccess;
 import dev.tether.internal.metrics.Recorder;
+import dev.tether.internal.threads.ExecutorScheduler;
+import dev.tether.internal.threads.Scheduler;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +48,7 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
     private final Supplier<ConnectionSettings> settings;
     private final List<SubscriptionListener> listeners;
     private final Recorder recorder;
-    private final Supplier<ConsumerScheduler> schedulers;
+    private final Supplier<Scheduler> schedulers;
     private final InstantSource clock;
     private final ResubscribePolicy policy;
     private final FailureCounts failureCounts = new FailureCounts();
@@ -54,7 +56,7 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
     private final AtomicLong droppedAcks = new AtomicLong();
     private volatile Connection latest;
     private volatile boolean closed;
-    private ConsumerScheduler scheduler; // guarded by this
+    private Scheduler scheduler; // guarded by this
     private HandlerThreads handlers; // guarded by this
 
     /**
@@ -65,12 +67,12 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
      */
     public ManagedConsumers(ConnectionAccess access, Supplier<ConnectionSettings> settings,
             List<SubscriptionListener> listeners, Recorder recorder) {
-        this(access, settings, listeners, recorder, () -> new ConsumerThread(access.name()), Clock.systemUTC(),
+        this(access, settings, listeners, recorder, () -> new ExecutorScheduler("tether-" + access.name() + "-consumers"), Clock.systemUTC(),
                 RandomGenerator.getDefault());
     }
 
     ManagedConsumers(ConnectionAccess access, Supplier<ConnectionSettings> settings, List<SubscriptionListener> listeners,
-            Recorder recorder, Supplier<ConsumerScheduler> schedulers, InstantSource clock, RandomGenerator random) {
+            Recorder recorder, Supplier<Scheduler> schedulers, InstantSource clock, RandomGenerator random) {
         this.access = Objects.requireNonNull(access, "access");
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -117,7 +119,7 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
      * @return completed once drained, or at the drain timeout
      */
     public CompletableFuture<Void> close() {
-        ConsumerScheduler running;
+        Scheduler running;
         synchronized (this) {
             if (closed) {
                 return CompletableFuture.completedFuture(null);
@@ -149,7 +151,7 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
         return droppedAcks.get();
     }
 
-    /** @return the subscriptions not cancelled */
+    @Override
     public List<Subscription> subscriptions() {
         return List.copyOf(subscriptions);
     }
@@ -222,7 +224,7 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
 
     /** @return a handle that cancels the task, or {@code null} once the consumers are closed and drained */
     Runnable schedule(Runnable task, Duration delay) {
-        ConsumerScheduler target;
+        Scheduler target;
         synchronized (this) {
             if (scheduler == null) {
                 if (closed) {
@@ -233,7 +235,7 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
             target = scheduler;
         }
         try {
-            return target.schedule(guarded(task), delay);
+            return target.schedule(guarded(task), delay)::cancel;
         } catch (RejectedExecutionException shutDown) {
             return null;
         }
@@ -257,7 +259,7 @@ public final class ManagedConsumers implements Consumers, ConnectionListener {
     }
 
     private void shutdownThreads() {
-        ConsumerScheduler ending;
+        Scheduler ending;
         HandlerThreads ended;
         synchronized (this) {
             ending = scheduler;

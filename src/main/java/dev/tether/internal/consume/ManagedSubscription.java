@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,6 +45,7 @@ final class ManagedSubscription implements Subscription {
     private final MessageHandler handler;
     private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
     private volatile State state = State.WAITING;
+    private volatile SubscriptionEvent problem; // the latest Failed or Lost since it last consumed
 
     // on the scheduler only
     private ConsumerChannel current;
@@ -76,6 +78,16 @@ final class ManagedSubscription implements Subscription {
     @Override
     public State state() {
         return state;
+    }
+
+    @Override
+    public SubscriptionOptions options() {
+        return options;
+    }
+
+    @Override
+    public Optional<SubscriptionEvent> problem() {
+        return Optional.ofNullable(problem);
     }
 
     @Override
@@ -175,6 +187,7 @@ final class ManagedSubscription implements Subscription {
             consumer.tag = channel.basicConsume(queue, false, "", false, false,
                     arguments == null ? Map.of() : arguments, consumer);
             state = State.CONSUMING;
+            problem = null;
             int took = attempts;
             attempts = 0;
             if (startedBefore) {
@@ -202,7 +215,8 @@ final class ManagedSubscription implements Subscription {
                     "Connection '" + consumers.name() + "': cannot consume from '" + queue + "' (" + kind
                             + (kind.misconfiguration() ? ", a misconfiguration" : "") + "): " + e + "; next attempt in "
                             + delay.toMillis() + " ms");
-            consumers.fire(new SubscriptionEvent.Failed(consumers.name(), queue, consumers.now(), e, kind, attempts, delay));
+            problem = new SubscriptionEvent.Failed(consumers.name(), queue, consumers.now(), e, kind, attempts, delay);
+            consumers.fire(problem);
             pendingRetry = consumers.schedule(this::attempt, delay);
         }
     }
@@ -234,7 +248,8 @@ final class ManagedSubscription implements Subscription {
         }
         LOG.log(Level.INFO, "Connection '" + consumers.name() + "': consumer of '" + queue + "' lost: "
                 + cause.getMessage() + "; subscribing again");
-        consumers.fire(new SubscriptionEvent.Lost(consumers.name(), queue, consumers.now(), cause));
+        problem = new SubscriptionEvent.Lost(consumers.name(), queue, consumers.now(), cause);
+        consumers.fire(problem);
         if (state == State.WAITING && !cause.isHardError() && consumer.getChannel().getConnection().isOpen()) {
             attempts = 1;
             pendingRetry = consumers.schedule(this::attempt, consumers.delay(SubscribeFailures.classify(cause), 1));
@@ -253,7 +268,8 @@ final class ManagedSubscription implements Subscription {
         }
         LOG.log(Level.INFO, "Connection '" + consumers.name() + "': the broker cancelled the consumer of '" + queue
                 + "'; subscribing again");
-        consumers.fire(new SubscriptionEvent.Lost(consumers.name(), queue, consumers.now(), null));
+        problem = new SubscriptionEvent.Lost(consumers.name(), queue, consumers.now(), null);
+        consumers.fire(problem);
         attempts = 0;
         attempt();
     }

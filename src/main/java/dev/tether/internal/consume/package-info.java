@@ -6,7 +6,8 @@
  * limit; the drain at close. Learns of new connections as the holder's last {@code Connected}
  * listener, and reaches the holder only through {@link dev.tether.internal.access.ConnectionAccess}.
  *
- * <p>May use: the public API, {@code internal.values}, {@code internal.access}, {@code internal.metrics},
+ * <p>May use: the public API, {@code internal.values}, {@code internal.threads} (its one-at-a-time
+ * scheduler, {@code tether-<name>-consumers}), {@code internal.access}, {@code internal.metrics},
  * and {@code internal.connect} for {@code FailureClassifier} only. Never the holder's internals or
  * CDI. Private API, no compatibility promise.
  */

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.tether.FailureKind;
+import dev.tether.SubscriptionEvent;
 import dev.tether.internal.values.AddressList;
 import dev.tether.internal.values.OwnMessage;
 
@@ -42,10 +43,36 @@ final class FailureReason {
         return words(kind) + " (" + (code == null ? "" : "reply code " + code + ", ") + cause.getClass().getName() + ")";
     }
 
+    /**
+     * @return why a subscription does not consume, for example {@code QUEUE_NOT_FOUND (attempt 3): a
+     *     subscription's queue does not exist (reply code 404, java.io.IOException)} or {@code lost: its
+     *     channel was closed (reply code 406, com.rabbitmq.client.ShutdownSignalException)}; never the
+     *     broker's text, which names what the application sent
+     */
+    static String of(SubscriptionEvent problem) {
+        if (problem instanceof SubscriptionEvent.Failed failed) {
+            return failed.kind() + " (attempt " + failed.attempt() + "): " + of(failed.kind(), failed.cause());
+        }
+        Throwable cause = problem instanceof SubscriptionEvent.Lost lost ? lost.cause() : null;
+        if (cause == null) {
+            return "lost: the broker cancelled the consumer (basic.cancel: the queue deleted, or its leader moved)";
+        }
+        Integer code = replyCode(cause);
+        String what = cause instanceof ShutdownSignalException signal && signal.isHardError() ? "the connection"
+                : "its channel";
+        return "lost: " + what + " was closed (" + (code == null ? "" : "reply code " + code + ", ")
+                + cause.getClass().getName() + ")";
+    }
+
     private static Integer replyCode(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Connection.Close close) {
-                return close.getReplyCode();
+            if (t instanceof ShutdownSignalException signal) {
+                if (signal.getReason() instanceof AMQP.Connection.Close close) {
+                    return close.getReplyCode();
+                }
+                if (signal.getReason() instanceof AMQP.Channel.Close close) {
+                    return close.getReplyCode();
+                }
             }
         }
         return null;

@@ -7,6 +7,7 @@ import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.PersistentConnection;
+import dev.tether.Subscription;
 import dev.tether.internal.cdi.ConnectionRegistry;
 import java.util.Comparator;
 import java.util.List;
@@ -25,7 +26,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
  * {@code last-failure.<host:port>} entry per address that attempt tried, with why it failed (so
  * during a cluster's rolling restart a probe shows every node's outcome). Every value is built from
  * fields that hold no secret ({@link FailureReason}), never from a message masked afterwards; an
- * address from a resolver shows its host only when it is a plain name. Never throws: a
+ * address from a resolver shows its host only when it is a plain name. A subscription made
+ * {@linkplain dev.tether.SubscriptionOptions#requiredForReadiness() required for readiness} keeps it
+ * DOWN while it waits (no consumer), with its reason under {@code <name>.subscription.<queue>.reason}. Never throws: a
  * failure of the check itself is DOWN with an {@code error}.
  *
  * <p>Not a discovered bean: {@link ReadinessRegistration} registers it, as a synthetic
@@ -60,11 +63,37 @@ public final class ReadinessCheck implements HealthCheck {
                 ConnectionState state = holder.state();
                 up &= state == ConnectionState.CONNECTED || state == ConnectionState.IDLE;
                 describe(holder, response);
+                up &= describeSubscriptions(holder, response);
             }
             return response.status(up).build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named(NAME).down().withData("error", e.getClass().getName()).build();
         }
+    }
+
+    /**
+     * The subscriptions made {@linkplain dev.tether.SubscriptionOptions#requiredForReadiness() required for
+     * readiness}: {@code <name>.subscription.<queue>} is the state, and while one waits,
+     * {@code <name>.subscription.<queue>.reason} says why (the latest failed attempt or loss).
+     *
+     * @return false when one of them cannot consume (waiting); paused counts as ready
+     */
+    private static boolean describeSubscriptions(PersistentConnection holder, HealthCheckResponseBuilder response) {
+        boolean up = true;
+        for (Subscription subscription : holder.consumers().subscriptions()) {
+            if (!subscription.options().requiredForReadiness()) {
+                continue;
+            }
+            Subscription.State state = subscription.state();
+            String key = holder.name() + ".subscription." + subscription.queue();
+            response.withData(key, state.name());
+            if (state == Subscription.State.WAITING) {
+                up = false;
+                response.withData(key + ".reason", subscription.problem().map(FailureReason::of)
+                        .orElse("not subscribed yet (waiting for the connection)"));
+            }
+        }
+        return up;
     }
 
     private static void describe(PersistentConnection holder, HealthCheckResponseBuilder response) {

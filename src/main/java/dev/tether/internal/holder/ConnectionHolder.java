@@ -1,6 +1,5 @@
 package dev.tether.internal.holder;
 
-import dev.tether.internal.access.ConnectionAccess;
 import com.rabbitmq.client.Connection;
 import dev.tether.Channels;
 import dev.tether.ConnectionClosedException;
@@ -8,16 +7,19 @@ import dev.tether.ConnectionListener;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
+import dev.tether.Consumers;
 import dev.tether.NotConnectedException;
 import dev.tether.PersistentConnection;
 import dev.tether.Publisher;
-import dev.tether.Consumers;
 import dev.tether.SubscriptionListener;
-import dev.tether.internal.consume.ManagedConsumers;
+import dev.tether.internal.access.ConnectionAccess;
 import dev.tether.internal.channels.PooledChannels;
 import dev.tether.internal.connect.Sources;
+import dev.tether.internal.consume.ManagedConsumers;
 import dev.tether.internal.metrics.Recorder;
 import dev.tether.internal.publish.ConfirmingPublisher;
+import dev.tether.internal.threads.ExecutorScheduler;
+import dev.tether.internal.threads.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;

@@ -1,5 +1,6 @@
 package dev.tether.internal.holder;
 
+import dev.tether.internal.threads.Scheduler;
 import java.time.Duration;
 import java.util.function.Consumer;
 

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param collector the RabbitMQ client's collector, set on every attempt's connection factory, or {@code null}
  * @param recorders creates the holder's Tether metrics ({@link Recorders#NONE} for none)
  */
-public record Instrumentation(MetricsCollector collector, Recorders recorders) {
+record Instrumentation(MetricsCollector collector, Recorders recorders) {
 
     /** No metrics. */
     public static final Instrumentation NONE = new Instrumentation(null, Recorders.NONE);

@@ -12,6 +12,7 @@ import dev.tether.FailureKind;
 import dev.tether.internal.connect.ConnectionOpener;
 import dev.tether.internal.connect.FailureClassifier;
 import dev.tether.internal.connect.Sources;
+import dev.tether.internal.threads.Scheduler;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;

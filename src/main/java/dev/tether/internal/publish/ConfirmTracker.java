@@ -35,7 +35,7 @@ import java.util.function.BooleanSupplier;
  * <p>Callbacks arrive on the client's connection thread; they complete only Tether's internal
  * futures, never a caller's stage (see {@link ConfirmingPublisher}).
  */
-public final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownListener {
+final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownListener {
 
     private static final System.Logger LOG = System.getLogger("dev.tether");
 

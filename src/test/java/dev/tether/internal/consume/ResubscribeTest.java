@@ -11,6 +11,7 @@ import dev.tether.Subscription;
 import dev.tether.SubscriptionEvent;
 import dev.tether.SubscriptionOptions;
 import dev.tether.internal.access.ConnectionAccess;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.QpidBroker;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class ResubscribeTest {
     private final QpidBroker broker;
     private final String queue = "resubscribe-" + UUID.randomUUID();
     private final List<SubscriptionEvent> events = new CopyOnWriteArrayList<>();
-    private final ManualConsumerScheduler scheduler = new ManualConsumerScheduler();
+    private final ManualScheduler scheduler = new ManualScheduler();
     private PersistentConnection holder;
     private ManagedConsumers consumers;
 
@@ -70,7 +71,7 @@ class ResubscribeTest {
             scheduler.advanceToNext();
         }
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
-                Duration.ofMillis(800), Duration.ofMillis(1600)), scheduler.delays());
+                Duration.ofMillis(800), Duration.ofMillis(1600)), scheduler.nonZeroDelays());
         assertEquals(Subscription.State.WAITING, subscription.state());
         List<SubscriptionEvent.Failed> failures = events.stream().filter(SubscriptionEvent.Failed.class::isInstance)
                 .map(SubscriptionEvent.Failed.class::cast).toList();
@@ -103,5 +104,39 @@ class ResubscribeTest {
         scheduler.runDue();
         assertEquals(2, asked.get());
         assertEquals(2, events.stream().filter(SubscriptionEvent.Started.class::isInstance).count());
+    }
+
+    @Test
+    void theProblemIsTheLatestFailedAttemptWhileWaitingAndIsClearedOnceConsuming() throws Exception {
+        Subscription subscription = consumers.subscribe(queue, SubscriptionOptions.builder().requiredForReadiness(true)
+                .build(), message -> { });
+        assertTrue(subscription.problem().isEmpty(), "no problem before the first attempt ran");
+        scheduler.runDue();
+        scheduler.advanceToNext();
+        SubscriptionEvent.Failed failed = (SubscriptionEvent.Failed) subscription.problem().orElseThrow();
+        assertEquals(FailureKind.QUEUE_NOT_FOUND, failed.kind());
+        assertEquals(2, failed.attempt(), "the latest attempt, not the first");
+        assertTrue(subscription.options().requiredForReadiness());
+        holder.channels().run(channel -> channel.queueDeclare(queue, false, false, false, null));
+        scheduler.advanceToNext();
+        assertEquals(Subscription.State.CONSUMING, subscription.state());
+        assertTrue(subscription.problem().isEmpty(), "still a problem while consuming: " + subscription.problem());
+        assertEquals(List.of(subscription), consumers.subscriptions());
+    }
+
+    @Test
+    void aLostChannelIsTheProblemUntilTheSubscriptionConsumesAgain() throws Exception {
+        holder.channels().run(channel -> channel.queueDeclare(queue, false, false, false, null));
+        ManagedSubscription subscription = (ManagedSubscription) consumers.subscribe(queue, message -> { });
+        scheduler.runDue();
+        assertEquals(Subscription.State.CONSUMING, subscription.state());
+        subscription.channel().close(); // not through the subscription: a channel-only loss
+        scheduler.awaitAndRunDue(WAIT);
+        assertEquals(Subscription.State.WAITING, subscription.state());
+        SubscriptionEvent.Lost lost = (SubscriptionEvent.Lost) subscription.problem().orElseThrow();
+        assertTrue(lost.cause() instanceof com.rabbitmq.client.ShutdownSignalException, String.valueOf(lost.cause()));
+        assertEquals(Duration.ofMillis(100), scheduler.advanceToNext(), "retried after backoff.initial");
+        assertEquals(Subscription.State.CONSUMING, subscription.state());
+        assertTrue(subscription.problem().isEmpty());
     }
 }

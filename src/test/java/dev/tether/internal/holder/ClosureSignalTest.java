@@ -9,6 +9,7 @@ import com.rabbitmq.client.Connection;
 import dev.tether.ConnectionEvent.Disconnected;
 import dev.tether.ConnectionState;
 import dev.tether.internal.connect.Sources;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.Await;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FixedRandom;

@@ -12,6 +12,7 @@ import dev.tether.ConnectionEvent.Closed;
 import dev.tether.ConnectionEvent.Connecting;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.Await;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FixedRandom;

@@ -13,6 +13,7 @@ import dev.tether.ConnectionState;
 import dev.tether.FailureKind;
 import dev.tether.PersistentConnection;
 import dev.tether.internal.connect.Sources;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.Await;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FixedRandom;

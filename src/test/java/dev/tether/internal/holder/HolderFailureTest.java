@@ -8,6 +8,7 @@ import dev.tether.ConnectionEvent.ConnectFailed;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
 import dev.tether.NotConnectedException;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FaultProxy;
 import dev.tether.testing.FixedRandom;

@@ -10,6 +10,7 @@ import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.NotConnectedException;
 import dev.tether.internal.connect.Sources;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FixedRandom;
 import dev.tether.testing.QpidBroker;

@@ -10,6 +10,7 @@ import dev.tether.testing.FaultProxy;
 import dev.tether.testing.QpidBroker;
 import dev.tether.testing.ThreadLeaks;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +61,9 @@ class HolderLeakTest {
             Await.until("no connection on the broker", Duration.ofSeconds(5), () -> broker.connectionCount() == 0);
             // the embedded broker grows its own pools under the sampling; the client's and Tether's threads must end
             baseline.awaitNoNewThreads(Duration.ofSeconds(10), "fault-proxy", "ForkJoinPool", "virtualhost-", "broker-");
-            assertTrue(ThreadLeaks.threadsStartingWith("tether-").isEmpty());
+            // its own threads only (tether-cycles, -cycles-calls, ...): other test classes in this JVM may
+            // still be ending theirs, which their own tests check
+            assertEquals(List.of(), ThreadLeaks.threadsStartingWith("tether-cycles"), "this holder's threads left");
         }
     }
 }

@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionEvent.ConnectFailed;
 import dev.tether.ConnectionEvent.Connected;
 import dev.tether.ConnectionEvent.Connecting;
-import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionListener;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.FailureKind;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.Await;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FixedRandom;

@@ -4,6 +4,8 @@ import com.rabbitmq.client.AddressResolver;
 import dev.tether.ConnectionListener;
 import dev.tether.ConnectionSettings;
 import dev.tether.internal.connect.Sources;
+import dev.tether.internal.threads.ExecutorScheduler;
+import dev.tether.internal.threads.ManualScheduler;
 import java.time.Clock;
 import java.util.List;
 import java.util.random.RandomGenerator;

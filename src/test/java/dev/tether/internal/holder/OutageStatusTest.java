@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.tether.ConnectionEvent.Disconnected;
 import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FaultProxy;
 import dev.tether.testing.FixedRandom;

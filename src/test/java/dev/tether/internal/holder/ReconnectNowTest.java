@@ -11,6 +11,7 @@ import dev.tether.ConnectionEvent.Disconnected;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.FailureKind;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FixedRandom;
 import dev.tether.testing.QpidBroker;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.ConnectionSettings;
 import dev.tether.internal.connect.Sources;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.Await;
 import dev.tether.testing.FaultProxy;
 import dev.tether.testing.FixedRandom;

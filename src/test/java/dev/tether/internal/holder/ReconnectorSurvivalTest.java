@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionEvent.ConnectFailed;
 import dev.tether.ConnectionEvent.Connected;
 import dev.tether.ConnectionEvent.Connecting;
-import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.FailureKind;
+import dev.tether.internal.threads.ManualScheduler;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.FixedRandom;
 import dev.tether.testing.QpidBroker;

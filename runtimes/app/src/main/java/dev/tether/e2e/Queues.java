@@ -14,6 +14,9 @@ final class Queues {
     /** Where {@link LastWords} publishes at shutdown, on the {@code default} connection. */
     static final String LAST_WORDS = "tether.e2e.last-words";
 
+    /** Consumed by {@link ConsumedMessages} through the {@code default} connection's {@code Consumers}. */
+    static final String CONSUMED = "tether.e2e.consumed";
+
     /** Connection name to queue. */
     static final Map<String, String> BY_CONNECTION = Map.of("default", DEFAULT, "audit", AUDIT);
 

@@ -29,6 +29,7 @@ public class Topology {
     void declareDefault(@Observes @Persistent Connected connected) throws IOException, TimeoutException {
         declare(connection, Queues.DEFAULT);
         declare(connection, Queues.LAST_WORDS);
+        declare(connection, Queues.CONSUMED);
     }
 
     void declareAudit(@Observes @Persistent("audit") Connected connected) throws IOException, TimeoutException {

@@ -1,15 +1,13 @@
 package dev.tether.e2e.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.e2e.it.Http.Reply;
-import dev.tether.it.RabbitMq;
-import dev.tether.it.RabbitMqNode;
 import dev.tether.testing.Await;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.tether.testing.RabbitMq;
+import dev.tether.testing.RabbitMqNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +29,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * What every runtime of the matrix must do with the test application (runtimes/app), checked in
  * order on one server start: it deploys with the broker down and turns ready when the broker
- * starts; messages make the round trip on the default and the named connection; readiness follows
- * {@code stop_app} / {@code start_app}; {@code close_all_connections} is recovered within 1 s; and a
- * clean shutdown leaves no broker connection, after the application's {@code @PreDestroy}
- * published its last message. A subclass says how its runtime starts.
+ * starts; messages make the round trip on the default and the named connection, and the subscription
+ * the application made at startup through {@code Consumers} consumes; readiness follows
+ * {@code stop_app} / {@code start_app}; {@code close_all_connections} is recovered within 1 s and
+ * consuming resumes; and a clean shutdown leaves no broker connection, after the application's
+ * {@code @PreDestroy} published its last message and the handler in flight at SIGTERM finished and
+ * was acked. A subclass says how its runtime starts.
  *
  * <p>The default connection uses the broker's virtual host {@code /}; the named connection
  * {@code audit} has its own URI, on virtual host {@value #AUDIT_VHOST}. Each timing is printed as it
@@ -121,6 +121,7 @@ abstract class RuntimeContract {
         Reply ready = ready();
         assertEquals(503, ready.status(), ready.toString());
         assertTrue(ready.body().contains("\"tether\""), "Tether's readiness check is registered: " + ready);
+        assertEquals("WAITING", Consumed.of(server).state(), "the subscription made at startup waits for the broker");
 
         node.startApp();
         long started = System.nanoTime();
@@ -132,6 +133,10 @@ abstract class RuntimeContract {
         for (String name : CONNECTIONS) {
             assertTrue(upBody.contains("\"" + name + ".state\":\"CONNECTED\""), up.body());
         }
+        Await.until("the subscription consuming", Duration.ofSeconds(10),
+                () -> "CONSUMING".equals(Consumed.of(server).state()));
+        Timings.record(runtime(), "start_app after a start with the broker down -> consuming",
+                Timings.millisSince(started));
     }
 
     @Test
@@ -151,6 +156,13 @@ abstract class RuntimeContract {
 
     @Test
     @Order(3)
+    void theSubscriptionMadeThroughConsumersConsumes() {
+        Timings.record(runtime(), "published -> consumed through Consumers", assertConsumed());
+        assertEquals(1, Consumed.of(server).started(), "one Started event, on the first connection");
+    }
+
+    @Test
+    @Order(4)
     void readinessIsDownWithin2sOfStopAppAndUpWithin3sOfStartApp() {
         // Measured from when rabbitmqctl returns, as in the Liberty sample's test and BrokerFaultsIT; the
         // time from the call (the CLI's own start included) is recorded too.
@@ -179,12 +191,14 @@ abstract class RuntimeContract {
         assertTrue(upMillis <= 3_000, "UP took " + upMillis + " ms (limit 3 s)");
         assertRoundTrip("default");
         assertRoundTrip("audit");
+        assertConsumed();
     }
 
     @Test
-    @Order(4)
-    void closeAllConnectionsIsRecoveredWithin1s() {
+    @Order(5)
+    void closeAllConnectionsIsRecoveredWithin1sAndConsumingResumes() {
         Map<String, Integer> before = connectedCounts();
+        int startedBefore = Consumed.of(server).started();
         // --global: without it, close_all_connections closes only the connections of virtual host /
         node.rabbitmqctl("close_all_connections", "--global", "tether end-to-end test");
         long closed = System.nanoTime();
@@ -201,15 +215,26 @@ abstract class RuntimeContract {
         long millis = Timings.millisSince(closed);
         Timings.record(runtime(), "close_all_connections -> both reconnected and ready 200", millis);
         assertTrue(millis <= 1_000, "recovery took " + millis + " ms (limit 1 s)");
+        Await.until("the subscription started again", Duration.ofSeconds(10),
+                () -> Consumed.of(server).started() > startedBefore);
+        Timings.record(runtime(), "close_all_connections -> subscription started again", Timings.millisSince(closed));
         assertRoundTrip("default");
         assertRoundTrip("audit");
+        assertConsumed();
     }
 
     @Test
-    @Order(5)
-    void aCleanShutdownLeavesNoBrokerConnection() {
+    @Order(6)
+    void aCleanShutdownDrainsTheHandlerInFlightAndLeavesNoBrokerConnection() {
+        // the test's own connections (publishing to the consumed queue) are closed, but may still be listed
+        Await.until("only the application's connections", Duration.ofSeconds(5), () -> node.connectionCount() <= 2);
         assertEquals(2, node.connectionCount(), node.connectionNames().toString());
-        long logMark = brokerLogLength();
+        // a handler in flight at SIGTERM: it must finish and be acked before the connection closes
+        Consumed.publish(node, Consumed.SLOW + UUID.randomUUID());
+        Await.until("the slow message's handler running", Duration.ofSeconds(10),
+                () -> Consumed.of(server).inFlight() == 1);
+        long logMark = BrokerLog.length(node);
+        int serverLogMark = server.process().output().length();
         long begin = System.nanoTime();
         boolean exited = server.stopCleanly();
         Timings.record(runtime(), "shutdown (SIGTERM until the process exited)", Timings.millisSince(begin));
@@ -218,30 +243,41 @@ abstract class RuntimeContract {
         Await.until("no connection left on the broker", Duration.ofSeconds(5), () -> node.connectionCount() == 0);
         // The process is gone, so its sockets are closed anyway: the broker's log tells whether the
         // application closed its connections (AMQP connection.close) before the JVM exited.
-        String log = brokerLogSince(logMark);
+        String log = BrokerLog.since(node, logMark);
         for (String name : CONNECTIONS) {
-            assertTrue(closedCleanly(log, clientName(name)),
+            assertTrue(BrokerLog.closedCleanly(log, clientName(name)),
                     clientName(name) + " was not closed by the application before the JVM exited; broker log:\n"
                             + log + "\n" + server.logTail());
         }
         // The application's @PreDestroy published a last message (LastWords): the holders closed after it.
-        List<String> lastWords = drain("tether.e2e.last-words");
+        List<String> lastWords = Consumed.drain(node, "tether.e2e.last-words");
         assertEquals(List.of("last words from " + clientName("default")), lastWords,
                 "the message LastWords published in its @PreDestroy\n" + server.logTail());
+        // The subscription was cancelled and drained: the handler in flight was acked (else its message
+        // would be back in the queue), and Tether logged no lost consumer, drain timeout or failure.
+        assertEquals(List.of(), Consumed.drain(node, Consumed.QUEUE),
+                "the message whose handler ran at SIGTERM was acked before the connection closed\n" + server.logTail());
+        String shutdownLog = server.process().output().substring(serverLogMark);
+        for (String trouble : List.of("'" + Consumed.QUEUE + "' lost", "drain timeout", "a consumer task failed")) {
+            assertFalse(shutdownLog.contains(trouble), "'" + trouble + "' in the server's log at shutdown:\n" + shutdownLog);
+        }
     }
 
-    /** @return the texts of every message in the queue of virtual host {@code /}, taken off it */
-    private List<String> drain(String queue) {
-        try (com.rabbitmq.client.Connection connection = node.connectionFactory().newConnection("e2e-reader");
-                com.rabbitmq.client.Channel channel = connection.createChannel()) {
-            List<String> texts = new java.util.ArrayList<>();
-            for (com.rabbitmq.client.GetResponse message; (message = channel.basicGet(queue, true)) != null; ) {
-                texts.add(new String(message.getBody(), StandardCharsets.UTF_8));
-            }
-            return texts;
-        } catch (IOException | java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("cannot read " + queue + ": " + e, e);
+    /**
+     * Publishes a message to the queue the application consumes and waits until its handler handled it.
+     *
+     * @return the milliseconds from the publish's confirm until the application reported it
+     */
+    private long assertConsumed() {
+        String text = "consumed-" + UUID.randomUUID();
+        Consumed.publish(node, text);
+        long published = System.nanoTime();
+        try {
+            Await.until("'" + text + "' consumed", Duration.ofSeconds(10), () -> Consumed.of(server).texts().contains(text));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; now: " + Consumed.of(server) + "\n" + server.logTail(), e);
         }
+        return Timings.millisSince(published);
     }
 
     private String clientName(String connection) {
@@ -291,40 +327,5 @@ abstract class RuntimeContract {
     private List<String> queues(String vhost) {
         return node.rabbitmqctl("list_queues", "-p", vhost, "--quiet", "--no-table-headers", "name").lines()
                 .map(String::strip).toList();
-    }
-
-    private Path brokerLog() {
-        return node.directory().resolve("log").resolve(node.nodeName() + ".log");
-    }
-
-    private long brokerLogLength() {
-        try {
-            return Files.size(brokerLog());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String brokerLogSince(long mark) {
-        try {
-            byte[] all = Files.readAllBytes(brokerLog());
-            return new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark),
-                    StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * RabbitMQ 3.10 logs {@code [info] ... closing AMQP connection <pid> (... - <client name>, vhost: ...,
-     * user: ...)} for a connection the client closed, and the same line at {@code [warning]}, followed
-     * by {@code client unexpectedly closed TCP connection}, for one whose socket just went away (checked
-     * on this machine with a client JVM killed by SIGKILL).
-     */
-    static boolean closedCleanly(String brokerLog, String clientName) {
-        List<String> closing = brokerLog.lines()
-                .filter(line -> line.contains("closing AMQP connection") && line.contains(" - " + clientName + ","))
-                .toList();
-        return closing.size() == 1 && closing.get(0).contains("[info]") && !brokerLog.contains("unexpectedly");
     }
 }

@@ -1,6 +1,6 @@
 package dev.tether.e2e.it;
 
-import dev.tether.it.Poll;
+import dev.tether.testing.Poll;
 import java.time.Duration;
 import java.util.function.Supplier;
 

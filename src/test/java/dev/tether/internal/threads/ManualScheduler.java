@@ -1,4 +1,4 @@
-package dev.tether.internal.holder;
+package dev.tether.internal.threads;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,11 +10,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link Scheduler} and clock in virtual time: tasks run on the test's thread, only when the test
- * says so, and time moves only when the test advances it. Tasks submitted from other threads (the
+ * A {@link Scheduler} and clock in virtual time, for the holder's and the consumers' tests alike:
+ * tasks run on the test's thread, only when the test says so, and time moves only when the test
+ * advances it. Tasks submitted from other threads (the
  * RabbitMQ client's shutdown listeners) are queued and can be waited for with a real deadline.
  */
-final class ManualScheduler implements Scheduler, InstantSource {
+public final class ManualScheduler implements Scheduler, InstantSource {
 
     private record Entry(Instant due, long sequence, Runnable task) {
     }
@@ -54,28 +55,33 @@ final class ManualScheduler implements Scheduler, InstantSource {
     }
 
     /** @return whether {@link #shutdown()} was called */
-    synchronized boolean isShutdown() {
+    public synchronized boolean isShutdown() {
         return shutdown;
     }
 
     /** @return every delay ever requested, in order */
-    synchronized List<Duration> delays() {
+    public synchronized List<Duration> delays() {
         return List.copyOf(delays);
     }
 
+    /** @return every non-zero delay requested, in order: the backoff delays, without the "now"s */
+    public synchronized List<Duration> nonZeroDelays() {
+        return delays.stream().filter(delay -> !delay.isZero()).toList();
+    }
+
     /** @return the delay from now until the next task, or {@code null} when none is queued */
-    synchronized Duration nextDelay() {
+    public synchronized Duration nextDelay() {
         Entry next = queue.peek();
         return next == null ? null : Duration.between(now, next.due());
     }
 
     /** @return how many tasks are queued */
-    synchronized int queued() {
+    public synchronized int queued() {
         return queue.size();
     }
 
     /** Runs every task due now, including tasks those tasks schedule for now. @return how many ran */
-    int runDue() {
+    public int runDue() {
         int ran = 0;
         while (true) {
             Entry next;
@@ -97,7 +103,7 @@ final class ManualScheduler implements Scheduler, InstantSource {
      * @return how far time moved
      * @throws AssertionError when nothing is queued
      */
-    Duration advanceToNext() {
+    public Duration advanceToNext() {
         Duration delay;
         synchronized (this) {
             delay = nextDelay();
@@ -111,7 +117,7 @@ final class ManualScheduler implements Scheduler, InstantSource {
     }
 
     /** Moves time forward by {@code duration} and runs what is due. */
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         synchronized (this) {
             now = now.plus(duration);
         }
@@ -124,7 +130,7 @@ final class ManualScheduler implements Scheduler, InstantSource {
      *
      * @throws AssertionError when none came in time
      */
-    void awaitAndRunDue(Duration deadline) throws InterruptedException {
+    public void awaitAndRunDue(Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         synchronized (this) {
             while (queue.isEmpty() || queue.peek().due().isAfter(now)) {

@@ -1,6 +1,5 @@
-package dev.tether.internal.holder;
+package dev.tether.internal.threads;
 
-import dev.tether.internal.connect.TetherThreads;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;

@@ -1,4 +1,4 @@
-package dev.tether.it;
+package dev.tether.testing;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;

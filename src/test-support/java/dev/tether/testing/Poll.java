@@ -1,4 +1,4 @@
-package dev.tether.it;
+package dev.tether.testing;
 
 import java.time.Duration;
 import java.util.Objects;

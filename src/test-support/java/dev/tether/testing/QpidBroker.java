@@ -91,6 +91,29 @@ public final class QpidBroker implements AutoCloseable {
         return start(tls);
     }
 
+    /**
+     * Starts a broker on a given loopback port, with its work directory in a given folder (emptied
+     * first; deleted by {@link #close()}): a broker that outlives a test run, such as the Liberty
+     * sample's development broker.
+     *
+     * @param port the AMQP port to bind on {@code 127.0.0.1}
+     * @param workDir the broker's work directory
+     * @return the running broker; close it when done
+     */
+    public static QpidBroker startOn(int port, Path workDir) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 1..65535, got " + port);
+        }
+        QpidBroker broker = new QpidBroker(workDir);
+        broker.deleteWorkDir();
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return launched(broker, port);
+    }
+
     private static QpidBroker start(Tls tls) {
         Path dir;
         try {
@@ -100,8 +123,12 @@ public final class QpidBroker implements AutoCloseable {
         }
         QpidBroker broker = new QpidBroker(dir);
         broker.tls = tls;
+        return launched(broker, 0);
+    }
+
+    private static QpidBroker launched(QpidBroker broker, int port) {
         try {
-            broker.launch(0);
+            broker.launch(port);
         } catch (RuntimeException | Error e) {
             broker.deleteWorkDir();
             throw e;

@@ -1,9 +1,8 @@
-package dev.tether.internal.holder;
+package dev.tether.internal.threads;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.tether.internal.connect.TetherThreads;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;

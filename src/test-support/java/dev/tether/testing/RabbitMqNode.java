@@ -1,4 +1,4 @@
-package dev.tether.it;
+package dev.tether.testing;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -692,7 +692,7 @@ public final class RabbitMqNode implements AutoCloseable {
             }
             Files.writeString(directory.resolve("rabbitmq-env.conf"), "# empty: /etc/rabbitmq/rabbitmq-env.conf is not read\n");
             Files.writeString(directory.resolve("rabbitmq.conf"), String.join("\n",
-                    "# Private test node of dev.tether.it.RabbitMqNode; ports, name and folders come from the environment.",
+                    "# Private test node of dev.tether.testing.RabbitMqNode; ports, name and folders come from the environment.",
                     "log.file.level = info",
                     "# Only the tests raise alarms, on purpose: keep the disk alarm away on a nearly full disk.",
                     "disk_free_limit.absolute = 1MB",

@@ -1,4 +1,4 @@
-package dev.tether.internal.holder;
+package dev.tether.internal.threads;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.tether.internal.connect;
+package dev.tether.internal.threads;
 
 import java.util.concurrent.ThreadFactory;
 

@@ -9,7 +9,7 @@ import dev.tether.PersistentConnection;
 import dev.tether.bench.ConsumeContenders.Contender;
 import dev.tether.bench.ConsumeContenders.Running;
 import dev.tether.bench.ConsumeContenders.Tally;
-import dev.tether.it.RabbitMqNode;
+import dev.tether.testing.RabbitMqNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import dev.tether.DeliveredMessage;
 import dev.tether.PersistentConnection;
 import dev.tether.Subscription;
 import dev.tether.SubscriptionOptions;
-import dev.tether.it.RabbitMqNode;
+import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -59,6 +59,10 @@ class HandlerErrorTest {
 
     @Test
     void aHandlerThatThrowsAnUncaughtErrorFreesItsPlaceAndTheOthersFlow() throws Exception {
+        publish("fatal");
+        for (int i = 0; i < 5; i++) {
+            publish("ok" + i); // already waiting when the error is thrown
+        }
         Set<String> handled = ConcurrentHashMap.newKeySet();
         Subscription subscription = holder.consumers().subscribe(queue,
                 SubscriptionOptions.builder().concurrency(1).build(), message -> {
@@ -68,10 +72,6 @@ class HandlerErrorTest {
                     }
                     handled.add(body);
                 });
-        publish("fatal");
-        for (int i = 0; i < 5; i++) {
-            publish("ok" + i);
-        }
         Await.until("the messages after the error handled", WAIT, () -> handled.size() == 5);
         assertEquals(Subscription.State.CONSUMING, subscription.state());
     }

@@ -40,32 +40,40 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>publish: confirmed publishing of 1 KiB persistent messages at 1, 8 and 64 threads, Tether's
  *       {@code Publisher} beside Spring AMQP's {@code RabbitTemplate} and the raw client's
  *       {@code waitForConfirms} per message, and the pool's borrow/return overhead (RabbitMQ;
- *       {@link PublishBench}).
+ *       {@link PublishBench});
+ *   <li>consume: consuming 1 KiB messages with manual acks at prefetch 50 and 250 with 1 and 8
+ *       handlers, Tether's {@code Consumers.subscribe} beside the raw client's {@code basicConsume} and
+ *       Spring AMQP's {@code SimpleMessageListenerContainer}, then the time consuming takes to resume
+ *       after {@code Connected} (RabbitMQ; {@link ConsumeBench}).
  * </ol>
  *
  * <p>The RabbitMQ parts use a private node ({@code src/test-support/java/dev/tether/testing/RabbitMqNode.java}) and
  * are skipped, saying so, when RabbitMQ is not installed. Output: the table on standard output,
  * and under {@code target/bench/}: one CSV file per part ({@code hot.csv}, {@code channel.csv},
  * {@code recovery.csv}, {@code waiters.csv}, {@code cost.csv}, {@code publish.csv}
- * with the publish part's cells in {@code publish-cells.csv}), all rows in {@code summary.csv},
+ * with the publish part's cells in {@code publish-cells.csv}, {@code consume.csv} with its rounds in
+ * {@code consume-cells.csv}), all rows in {@code summary.csv},
  * the printed table in {@code summary.txt}, the machine in {@code machine.txt}, raw samples in
  * {@code recovery-samples.csv} and {@code channel-paired-samples.csv}, and JMH's own CSV results
  * in {@code jmh-hot.csv} and {@code jmh-channel.csv}.
  *
- * <p>Options: {@code -Dbench.parts=hot,channel,recovery,waiters,cost,publish} (default {@code all}) and
+ * <p>Options: {@code -Dbench.parts=hot,channel,recovery,waiters,cost,publish,consume} (default {@code all}) and
  * {@code -Dbench.java=/path/to/bin/java} on the Maven command line; the environment variables
  * {@code BENCH_QUICK=1} (short JMH iterations, 3 rounds, for development) and
  * {@code BENCH_ROUNDS=<n>} (recovery rounds, default 20), {@code BENCH_PUBLISH_ROUNDS=<n>} (publish rounds,
  * default 6), {@code BENCH_PUBLISH_THREADS=1,8,64} (the publish part's thread counts) and
  * {@code BENCH_PUBLISH_TIMER=1} (the publish part compares only the blocking publish with
- * {@code publishAsync().get()}, which schedules a timer per publish).
+ * {@code publishAsync().get()}, which schedules a timer per publish), {@code BENCH_CONSUME_MESSAGES=<n>}
+ * (preloaded messages per consume cell, default 50,000), {@code BENCH_CONSUME_ROUNDS=<n>} (default 3)
+ * {@code BENCH_CONSUME_PREFETCH=50,250} and {@code BENCH_CONSUME_HANDLERS=1,8} (the consume part's cells)
+ * and {@code BENCH_RESUME_ROUNDS=<n>} (resume measurements, default 20).
  */
 public final class BenchMain {
 
     /** System property telling the JMH forks the private RabbitMQ node's URI. */
     static final String URI_PROPERTY = "bench.rabbitmq-uri";
 
-    static final List<String> ALL_PARTS = List.of("hot", "channel", "recovery", "waiters", "cost", "publish");
+    static final List<String> ALL_PARTS = List.of("hot", "channel", "recovery", "waiters", "cost", "publish", "consume");
 
     /** Pollers and background calls of the recovery part. */
     static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
@@ -175,6 +183,14 @@ public final class BenchMain {
                     skipped(report, "publish", "confirmed publishing", skip);
                 } else {
                     part("publish", report, () -> PublishBench.run(report, settings, uri));
+                }
+            }
+            if (parts.contains("consume")) {
+                if (node == null) {
+                    skipped(report, "consume", "managed consumers", skip);
+                } else {
+                    RabbitMqNode n = node;
+                    part("consume", report, () -> ConsumeBench.run(report, settings, n));
                 }
             }
         } finally {
@@ -317,7 +333,8 @@ public final class BenchMain {
             command.append(" -Dbench.parts=").append(String.join(",", parts));
         }
         String env = Stream.of("BENCH_QUICK", "BENCH_ROUNDS", "BENCH_PUBLISH_ROUNDS", "BENCH_PUBLISH_THREADS",
-                "BENCH_PUBLISH_TIMER").filter(k -> System.getenv(k) != null)
+                "BENCH_PUBLISH_TIMER", "BENCH_CONSUME_MESSAGES", "BENCH_CONSUME_ROUNDS", "BENCH_CONSUME_PREFETCH", "BENCH_CONSUME_HANDLERS",
+                "BENCH_RESUME_ROUNDS").filter(k -> System.getenv(k) != null)
                 .map(k -> k + "=" + System.getenv(k) + " ").reduce("", String::concat);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return String.join("\n",

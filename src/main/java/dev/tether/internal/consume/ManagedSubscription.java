@@ -388,6 +388,12 @@ final class ManagedSubscription implements Subscription {
             }
             try {
                 handle(next);
+            } catch (RuntimeException | Error e) {
+                // an error the error policy does not take (OutOfMemoryError, an Error of the application's):
+                // this thread carries on, or its place among the handlers would be taken for good and the
+                // deliveries waiting for it never handed out
+                LOG.log(Level.ERROR, "Connection '" + consumers.name() + "': the handler of '" + queue + "' threw " + e
+                        + "; its message stays unacknowledged until its channel closes, the others flow", e);
             } finally {
                 boolean drained;
                 synchronized (lock) {

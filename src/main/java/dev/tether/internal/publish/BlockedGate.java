@@ -47,13 +47,6 @@ final class BlockedGate {
         connection.addShutdownListener(cause -> set(connection, null));
     }
 
-    /** @return the broker's reason while it blocks the watched connection, else {@code null} */
-    String blockedReason() {
-        synchronized (lock) {
-            return reason;
-        }
-    }
-
     /**
      * Waits up to {@code timeout} while the broker blocks publishers; then, nothing sent, fails.
      *
@@ -99,7 +92,8 @@ final class BlockedGate {
         }
     }
 
-    private void set(Connection connection, String why) {
+    /** What the client's listeners report: {@code why} while the broker blocks {@code connection}, {@code null} once it lifts. */
+    void set(Connection connection, String why) {
         synchronized (lock) {
             if (watched == connection) {
                 reason = why;

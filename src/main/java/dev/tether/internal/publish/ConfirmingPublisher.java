@@ -161,6 +161,11 @@ public final class ConfirmingPublisher implements Publisher {
         return pool;
     }
 
+    /** @return whether the broker blocks publishers, as the publish path sees it, for tests */
+    BlockedGate blocked() {
+        return blocked;
+    }
+
     /** @return how many publishes await their confirm (hold room under {@code publish.max-outstanding}), for tests */
     int outstanding() {
         return limit.outstanding();

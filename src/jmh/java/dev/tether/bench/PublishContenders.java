@@ -261,16 +261,20 @@ final class PublishContenders {
      * bound is the publisher's {@code publish.max-outstanding}, at which {@code publishAsync} waits.
      */
     private static Worker unwindowed(Publisher publisher, byte[] body) {
-        int unbounded = 1 << 24;
-        return (from, end, recorder) -> windowed(new Semaphore(unbounded), unbounded, end, start -> publisher
-                .publishAsync("", PublishBench.QUEUE, MessageProperties.PERSISTENT_BASIC, body).whenComplete((ok, failure) -> {
-                    long took = System.nanoTime() - start;
-                    if (failure != null) {
-                        recorder.fail(failure);
-                    } else if (start >= from) {
-                        recorder.add(took);
-                    }
-                }));
+        int unbounded = 1 << 24; // only counts the publishes to wait for at the end
+        return (from, end, recorder) -> {
+            Semaphore free = new Semaphore(unbounded);
+            windowed(free, unbounded, end, start -> publisher.publishAsync("", PublishBench.QUEUE,
+                    MessageProperties.PERSISTENT_BASIC, body).whenComplete((ok, failure) -> {
+                        long took = System.nanoTime() - start;
+                        if (failure != null) {
+                            recorder.fail(failure);
+                        } else if (start >= from) {
+                            recorder.add(took);
+                        }
+                        free.release();
+                    }));
+        };
     }
 
     /** Sends one publish started at {@code start}; its confirm releases a permit. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.ChannelSettings;
+import dev.tether.ConnectionEvent;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
 import dev.tether.PublishException;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -150,6 +152,64 @@ class PublisherOutstandingLimitTest {
                 notSent.getMessage());
         @SuppressWarnings("unchecked")
         CompletionStage<Void> takesTheRoom = (CompletionStage<Void>) seen.get(1);
+        proxy.blackHole(false);
+        assertEquals(Reason.CONNECTION_LOST, reason(takesTheRoom));
+        assertEquals(0, publisher.outstanding());
+    }
+
+    @Test
+    void inATetherListenerAPublishAtTheBoundFailsAtOnceInsteadOfWaitingOnTheHoldersThread() throws Exception {
+        AtomicReference<PersistentConnection> self = new AtomicReference<>();
+        CompletableFuture<List<Object>> inListener = new CompletableFuture<>();
+        holder = PersistentConnection.builder(ConnectionSettings.builder("bound").uri(proxy.uri()).eager(false)
+                .channels(ChannelSettings.DEFAULT.withConfirmTimeout(Duration.ofSeconds(30)))
+                .set(Setting.PUBLISH_MAX_OUTSTANDING, 1).build()).listener(event -> {
+                    if (event instanceof ConnectionEvent.Connected && !inListener.isDone()) {
+                        self.get().publisher().publish("", queue, null, bytes("x")); // opens the confirm channel
+                        proxy.blackHole(true);
+                        CompletionStage<Void> takesTheRoom = self.get().publisher().publishAsync("", queue, null, bytes("y"));
+                        long start = System.nanoTime();
+                        CompletionStage<Void> atTheBound = self.get().publisher().publishAsync("", queue, null, bytes("z"));
+                        inListener.complete(List.of(takesTheRoom, atTheBound,
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                    }
+                }).build();
+        self.set(holder);
+        CompletableFuture.runAsync(() -> holder.current()); // starts the lazy holder; the black hole then holds it up
+        List<Object> seen = inListener.get(10, TimeUnit.SECONDS);
+        assertTrue((long) seen.get(2) < 2_000, "returned after " + seen.get(2) + " ms");
+        @SuppressWarnings("unchecked")
+        CompletionStage<Void> atTheBound = (CompletionStage<Void>) seen.get(1);
+        PublishException notSent = failure(atTheBound);
+        assertEquals(Reason.NOT_SENT, notSent.reason());
+        assertTrue(notSent.getMessage().contains("(publish.max-outstanding)"), notSent.getMessage());
+        @SuppressWarnings("unchecked")
+        CompletionStage<Void> takesTheRoom = (CompletionStage<Void>) seen.get(0);
+        proxy.blackHole(false);
+        assertEquals(Reason.CONNECTION_LOST, reason(takesTheRoom));
+        assertEquals(0, ((ConfirmingPublisher) holder.publisher()).outstanding());
+    }
+
+    @Test
+    void aBlockingPublishInterruptedWhileWaitingForRoomThrowsInterruptedExceptionAndTakesNoRoom() throws Exception {
+        ConfirmingPublisher publisher = publisher(1, Duration.ofSeconds(30));
+        proxy.blackHole(true);
+        CompletionStage<Void> takesTheRoom = publisher.publishAsync("", queue, null, bytes("a"));
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                publisher.publish("", queue, null, bytes("b"));
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        caller.start();
+        Await.until("the publish to wait for room", WAIT, () -> caller.getState() == Thread.State.TIMED_WAITING);
+        caller.interrupt();
+        Throwable thrown = outcome.get(10, TimeUnit.SECONDS);
+        assertTrue(thrown instanceof InterruptedException, String.valueOf(thrown));
+        assertEquals(1, publisher.outstanding(), "only the first holds room");
         proxy.blackHole(false);
         assertEquals(Reason.CONNECTION_LOST, reason(takesTheRoom));
         assertEquals(0, publisher.outstanding());

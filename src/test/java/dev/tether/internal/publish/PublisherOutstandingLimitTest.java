@@ -129,10 +129,11 @@ class PublisherOutstandingLimitTest {
 
     @Test
     void onThePublishersOwnThreadAPublishAtTheBoundFailsAtOnceInsteadOfWaitingForItself() throws Exception {
-        ConfirmingPublisher publisher = publisher(1, Duration.ofSeconds(30));
+        ConfirmingPublisher publisher = publisher(1, Duration.ofSeconds(2));
+        proxy.blackHole(true);
         CompletableFuture<List<Object>> inCompletion = new CompletableFuture<>();
+        // its TIMED_OUT completes on the publisher's thread, 2 s from now: long after whenComplete is attached
         publisher.publishAsync("", queue, null, bytes("x")).whenComplete((ok, failure) -> {
-            proxy.blackHole(true);
             CompletionStage<Void> takesTheRoom = publisher.publishAsync("", queue, null, bytes("y"));
             long start = System.nanoTime();
             CompletionStage<Void> atTheBound = publisher.publishAsync("", queue, null, bytes("z"));
@@ -144,7 +145,7 @@ class PublisherOutstandingLimitTest {
         @SuppressWarnings("unchecked")
         CompletionStage<Void> atTheBound = (CompletionStage<Void>) seen.get(2);
         assertTrue(atTheBound.toCompletableFuture().isDone(), "failed when returned");
-        assertTrue((long) seen.get(3) < 2_000, "returned after " + seen.get(3) + " ms");
+        assertTrue((long) seen.get(3) < 1_000, "returned after " + seen.get(3) + " ms"); // waiting: 2 s, then NOT_SENT
         PublishException notSent = failure(atTheBound);
         assertEquals(Reason.NOT_SENT, notSent.reason());
         assertTrue(notSent.getMessage().endsWith("was not sent: 1 publishes await their confirm (publish.max-outstanding),"
@@ -153,7 +154,8 @@ class PublisherOutstandingLimitTest {
         @SuppressWarnings("unchecked")
         CompletionStage<Void> takesTheRoom = (CompletionStage<Void>) seen.get(1);
         proxy.blackHole(false);
-        assertEquals(Reason.CONNECTION_LOST, reason(takesTheRoom));
+        Reason ended = reason(takesTheRoom);
+        assertTrue(ended == Reason.TIMED_OUT || ended == Reason.CONNECTION_LOST, String.valueOf(ended));
         assertEquals(0, publisher.outstanding());
     }
 

@@ -67,6 +67,8 @@ public final class ConfigKeys {
     public static final String CHANNELS_CHECKOUT_TIMEOUT = "channels.checkout-timeout";
     /** How long a confirmed publish waits for the broker's confirm. */
     public static final String PUBLISH_CONFIRM_TIMEOUT = "publish.confirm-timeout";
+    /** Most publishes awaiting their confirm at once, per connection name. */
+    public static final String PUBLISH_MAX_OUTSTANDING = "publish.max-outstanding";
     /** Default prefetch of a subscription (per consumer). */
     public static final String CONSUMERS_PREFETCH = "consumers.prefetch";
     /** Default number of a subscription's handlers running at once. */

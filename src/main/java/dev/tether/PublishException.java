@@ -15,7 +15,9 @@ public class PublishException extends IOException {
     public enum Reason {
         /** Nothing was sent: no connection within {@code await-timeout}, no confirm channel within
          *  {@code channels.checkout-timeout}, the holder is closed, the broker blocked publishers for longer
-         *  than {@code publish.confirm-timeout}, the channel closed before the message went out, or the
+         *  than {@code publish.confirm-timeout}, {@code publish.max-outstanding} publishes awaited their confirm
+         *  and none settled within {@code publish.confirm-timeout} (at once on the publisher's own thread or the
+         *  holder's), the channel closed before the message went out, or the
          *  client could not encode the message (then retrying fails again). The cause says which. */
         NOT_SENT,
         /** The broker answered {@code basic.nack}: it could not take responsibility for the message. */

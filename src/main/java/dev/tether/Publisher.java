@@ -15,10 +15,12 @@ import java.util.concurrent.CompletionStage;
  *     .whenComplete((ok, failure) -> ...);                                         // a PublishException
  * }</pre>
  *
- * <p>Each publish borrows a confirm channel only while it sends, so any number of confirms may be
- * outstanding; they are tracked by sequence number, {@code multiple} acks included. Sending blocks
- * like {@link Channels}: while disconnected, up to {@code await-timeout} for a connection, then up to
- * {@code channels.checkout-timeout} for a confirm channel. A publish that is not confirmed fails with
+ * <p>Each publish borrows a confirm channel only while it sends; up to {@code publish.max-outstanding}
+ * publishes (default 10,000) may await their confirm at once, tracked by sequence number,
+ * {@code multiple} acks included. At that bound a publish waits up to {@code publish.confirm-timeout}
+ * for room, then fails {@code NOT_SENT}; on the publisher's own thread or a Tether listener's it fails at
+ * once instead. Sending blocks like {@link Channels}: while disconnected, up to {@code await-timeout}
+ * for a connection, then up to {@code channels.checkout-timeout} for a confirm channel. A publish that is not confirmed fails with
  * a {@link PublishException} whose {@link PublishException.Reason reason} is {@code NOT_SENT},
  * {@code NACKED}, {@code RETURNED} (mandatory only), {@code TIMED_OUT} (after
  * {@code publish.confirm-timeout}), {@code CHANNEL_CLOSED}, {@code CONNECTION_LOST} or {@code CLOSED}. Every

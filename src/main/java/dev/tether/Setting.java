@@ -132,6 +132,13 @@ public final class Setting<T> {
     /** How long a confirmed publish waits for the broker's confirm. */
     public static final Setting<Duration> PUBLISH_CONFIRM_TIMEOUT = duration(ConfigKeys.PUBLISH_CONFIRM_TIMEOUT,
             Duration.ofSeconds(10), ONE_DAY);
+    /**
+     * Most publishes awaiting their confirm at once, per connection name; a publish at the bound waits
+     * for room up to {@code publish.confirm-timeout}, then fails {@code NOT_SENT}.
+     */
+    public static final Setting<Integer> PUBLISH_MAX_OUTSTANDING = new Setting<>(ConfigKeys.PUBLISH_MAX_OUTSTANDING,
+            Scope.CONNECTION, "integer", 10_000, text -> integer(ConfigKeys.PUBLISH_MAX_OUTSTANDING, text),
+            value -> range(ConfigKeys.PUBLISH_MAX_OUTSTANDING, value, 1, 1_000_000), false, null);
     /** Default prefetch of a subscription: unacknowledged messages per consumer ({@code basic.qos}, never global). */
     public static final Setting<Integer> CONSUMERS_PREFETCH = new Setting<>(ConfigKeys.CONSUMERS_PREFETCH, Scope.CONNECTION,
             "integer", 50, text -> integer(ConfigKeys.CONSUMERS_PREFETCH, text),

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
+import dev.tether.Setting;
 import dev.tether.bench.PublishContenders.Contender;
 import dev.tether.bench.PublishContenders.Recorder;
 import dev.tether.bench.PublishContenders.Worker;
@@ -103,6 +104,9 @@ final class PublishBench {
         PersistentConnection holder = PersistentConnection.builder(ConnectionSettings.builder("bench-publish").uri(uri)
                 .build()).build();
         holder.await(Duration.ofSeconds(60));
+        PersistentConnection bounded = PersistentConnection.builder(ConnectionSettings.builder("bench-publish-bound")
+                .uri(uri).set(Setting.PUBLISH_MAX_OUTSTANDING, ASYNC_IN_FLIGHT).build()).build();
+        bounded.await(Duration.ofSeconds(60));
         Connection admin = factory.newConnection("bench-publish-admin");
         Connection raw = factory.newConnection("bench-publish-raw");
         CachingConnectionFactory springFactory = new CachingConnectionFactory(factory);
@@ -120,7 +124,7 @@ final class PublishBench {
             adminChannel.queueDeclare(QUEUE, true, false, false, null);
             boolean timerOnly = "1".equals(System.getenv("BENCH_PUBLISH_TIMER"));
             List<Contender> contenders = timerOnly ? PublishContenders.timerComparison(holder, body)
-                    : PublishContenders.all(holder, spring, raw, body);
+                    : PublishContenders.all(holder, bounded, spring, raw, body);
             Map<String, Cell> cells = new LinkedHashMap<>();
             BenchMain.say("publish: " + contenders.size() + " contenders x threads " + java.util.Arrays.toString(THREADS)
                     + ", " + timing);
@@ -154,6 +158,7 @@ final class PublishBench {
             raw.close();
             admin.close();
             holder.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            bounded.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -215,6 +220,7 @@ final class PublishBench {
         String spring = contenders.get(2).name();
         String raw = contenders.get(3).name();
         String rawAsync = contenders.get(4).name();
+        String bound = contenders.get(5).name();
         StringBuilder csv = new StringBuilder("threads,contender,msg_per_s,rounds_msg_per_s,p50_ms,p90_ms,p99_ms,"
                 + "confirmed,failures,first_failure\n");
         for (int n : THREADS) {
@@ -244,6 +250,11 @@ final class PublishBench {
                     "raw ConfirmListener, same window", cells.get(key(rawAsync, n)), 1, "");
             report.add(new Row(ceiling.part(), ceiling.measure(), ceiling.unit(), ceiling.median(), ceiling.p90(),
                     ceiling.peer(), ceiling.peerMedian(), ceiling.peerP90(), "", null, ceiling.note()));
+            Row byTheBound = goal("publishAsync held by publish.max-outstanding vs raw async confirms, " + n + " threads",
+                    cells.get(key(bound, n)), "raw ConfirmListener, same window", cells.get(key(rawAsync, n)), 1, "");
+            report.add(new Row(byTheBound.part(), byTheBound.measure(), byTheBound.unit(), byTheBound.median(),
+                    byTheBound.p90(), byTheBound.peer(), byTheBound.peerMedian(), byTheBound.peerP90(), "", null,
+                    byTheBound.note()));
         }
         Files.writeString(settings.out().resolve("publish-cells.csv"), csv, StandardCharsets.UTF_8);
         BenchMain.say("publish: cells written to publish-cells.csv (" + timing + ")");

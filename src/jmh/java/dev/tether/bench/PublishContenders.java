@@ -104,7 +104,8 @@ final class PublishContenders {
     }
 
     /** The contenders, in the order of a round. */
-    static List<Contender> all(PersistentConnection holder, RabbitTemplate spring, Connection raw, byte[] body) {
+    static List<Contender> all(PersistentConnection holder, PersistentConnection bounded, RabbitTemplate spring,
+            Connection raw, byte[] body) {
         Publisher publisher = holder.publisher();
         return List.of(
                 contender("Tether Publisher.publish", threads -> blocking(() -> publisher.publish("", PublishBench.QUEUE,
@@ -121,7 +122,9 @@ final class PublishContenders {
                     }, channel::close);
                 }),
                 contender("raw client, async confirms (" + PublishBench.ASYNC_IN_FLIGHT + " in flight)",
-                        threads -> rawAsync(raw.createChannel(), body, Math.max(1, PublishBench.ASYNC_IN_FLIGHT / threads))));
+                        threads -> rawAsync(raw.createChannel(), body, Math.max(1, PublishBench.ASYNC_IN_FLIGHT / threads))),
+                contender("Tether publishAsync, no caller window (publish.max-outstanding=" + PublishBench.ASYNC_IN_FLIGHT
+                        + ")", threads -> unwindowed(bounded.publisher(), body)));
     }
 
     /**
@@ -241,6 +244,27 @@ final class PublishContenders {
         return (from, end, recorder) -> {
             Semaphore free = new Semaphore(window);
             windowed(free, window, end, start -> publisher.publishAsync("", PublishBench.QUEUE,
+                    MessageProperties.PERSISTENT_BASIC, body).whenComplete((ok, failure) -> {
+                        long took = System.nanoTime() - start;
+                        if (failure != null) {
+                            recorder.fail(failure);
+                        } else if (start >= from) {
+                            recorder.add(took);
+                        }
+                        free.release();
+                    }));
+        };
+    }
+
+    /**
+     * Publishes as fast as {@code publishAsync} returns, with no window of the caller's: the only
+     * bound is the publisher's {@code publish.max-outstanding}, at which {@code publishAsync} waits.
+     */
+    private static Worker unwindowed(Publisher publisher, byte[] body) {
+        int unbounded = 1 << 24; // only counts the publishes to wait for at the end
+        return (from, end, recorder) -> {
+            Semaphore free = new Semaphore(unbounded);
+            windowed(free, unbounded, end, start -> publisher.publishAsync("", PublishBench.QUEUE,
                     MessageProperties.PERSISTENT_BASIC, body).whenComplete((ok, failure) -> {
                         long took = System.nanoTime() - start;
                         if (failure != null) {

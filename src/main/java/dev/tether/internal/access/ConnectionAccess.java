@@ -42,6 +42,11 @@ public interface ConnectionAccess {
         return Optional.empty();
     }
 
+    /** @return whether the caller runs on the holder's own thread (a Tether listener), where nothing may wait for the holder */
+    default boolean onHoldersThread() {
+        return false;
+    }
+
     /** @return {@link #current()}, else the connection being {@link #delivering() delivered}; never waits */
     default Optional<Connection> currentOrDelivering() {
         Optional<Connection> now = current();

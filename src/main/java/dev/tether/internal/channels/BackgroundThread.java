@@ -20,15 +20,17 @@ public final class BackgroundThread implements Executor {
     private static final System.Logger LOG = System.getLogger("dev.tether");
 
     private final ThreadPoolExecutor executor;
+    private volatile Thread thread;
 
     /**
      * @param name the thread's name
      */
     public BackgroundThread(String name) {
         this.executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
+            Thread started = new Thread(task, name);
+            started.setDaemon(true);
+            thread = started;
+            return started;
         });
         executor.allowCoreThreadTimeOut(true);
     }
@@ -43,6 +45,11 @@ public final class BackgroundThread implements Executor {
                 LOG.log(Level.WARNING, "A Tether task failed on " + Thread.currentThread().getName(), e);
             }
         });
+    }
+
+    /** @return whether the caller runs on this thread (where waiting for its own later tasks would deadlock) */
+    public boolean isCurrent() {
+        return Thread.currentThread() == thread;
     }
 
     /**

@@ -9,16 +9,9 @@ import dev.tether.ConnectionClosedException;
 import dev.tether.internal.metrics.PoolStats;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.Deque;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.io.InterruptedIOException;
 import java.time.Duration;
-import dev.tether.internal.values.Durations;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
@@ -26,13 +19,12 @@ import java.util.function.LongConsumer;
  * A bounded pool of one holder's channels. A borrower holds one of {@code max} permits
  * ({@link Checkout}) from {@link #borrow()} to {@link #giveBack}; it waits for a connection without
  * a permit, and reads the connection again once it has one (a reconnect may have come meanwhile).
- * Idle channels wait in a LIFO deque; one whose connection is no longer the holder's, or that
- * closed, is retired instead of lent, and a channel that shuts down while idle removes itself.
- * Channels idle for {@link #IDLE_TIME} beyond the first {@link #IDLE_FLOOR} are retired, so that a
- * burst does not keep channel numbers from the other pool or the application. When the broker's
- * {@code channel_max} is reached, a borrow waits for a channel number within its checkout timeout.
- * Retiring a channel closes it through the pool's {@link Retirer}, on the {@link BackgroundThread}
- * when the trimming timer does it. Closing the pool drops the idle channels without closing them
+ * Idle channels wait in {@link IdleChannels} (LIFO; those idle for {@link #IDLE_TIME} beyond the
+ * first {@link #IDLE_FLOOR} are retired); one whose connection is no longer the holder's, or that
+ * closed, is retired instead of lent, and a channel that shuts down while idle removes itself. When
+ * the broker's {@code channel_max} is reached, a borrow waits for a channel number within its
+ * checkout timeout ({@link ChannelNumbers}). Retiring a channel closes it through the pool's
+ * {@link Retirer}, on the {@link BackgroundThread} when the trimming timer does it. Closing the pool drops the idle channels without closing them
  * (the holder closes their connection) and wakes every waiting borrower.
  *
  * @param <A> what the preparer attaches to each new channel
@@ -43,8 +35,6 @@ public final class ChannelPool<A> implements PoolStats {
     public static final int IDLE_FLOOR = 2;
     /** How long a channel above the {@link #IDLE_FLOOR} may stay idle before it is closed. */
     public static final Duration IDLE_TIME = Duration.ofMinutes(1);
-    /** How often a borrow that found no channel number left tries again, at most. */
-    private static final long NUMBER_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Readies a new channel for the pool's use; what it returns travels with the channel. */
     @FunctionalInterface
@@ -77,13 +67,10 @@ public final class ChannelPool<A> implements PoolStats {
     private final Preparer<A> preparer;
     private final Retirer<A> retirer;
     private final LongConsumer borrowed;
-    private final Executor trimmer;
     private final BackgroundThread ownTrimmer;
-    private final Duration idleTime;
-    private final Deque<PooledChannel<A>> idle = new ConcurrentLinkedDeque<>();
+    private final IdleChannels<A> idle;
+    private final ChannelNumbers numbers;
     private final AtomicInteger open = new AtomicInteger();
-    private final AtomicBoolean trimScheduled = new AtomicBoolean();
-    private final Object numberFreed = new Object();
     private volatile boolean closed;
 
     /**
@@ -120,8 +107,8 @@ public final class ChannelPool<A> implements PoolStats {
         this.borrowed = borrowed;
         this.ownTrimmer = background != null ? null
                 : new BackgroundThread("tether-" + holder.name() + "-" + kind.replace(' ', '-') + "s");
-        this.trimmer = background != null ? background : ownTrimmer;
-        this.idleTime = idleTime;
+        this.idle = new IdleChannels<>(this.retirer, background != null ? background : ownTrimmer, idleTime);
+        this.numbers = new ChannelNumbers(holder.name(), kind, settings.checkoutTimeout());
     }
 
     /**
@@ -183,12 +170,7 @@ public final class ChannelPool<A> implements PoolStats {
         try {
             if (reusable && !closed && lent.channel().isOpen()
                     && holder.currentOrDelivering().orElse(null) == lent.connection()) {
-                lent.idleSince(System.nanoTime());
-                idle.offerFirst(lent);
-                if (closed && idle.remove(lent)) { // close() ran meanwhile and may have missed it
-                    retirer.retire(lent);
-                }
-                scheduleTrim();
+                idle.keep(lent);
             } else {
                 retirer.retire(lent);
             }
@@ -201,7 +183,7 @@ public final class ChannelPool<A> implements PoolStats {
     public void close() {
         closed = true;
         checkout.close();
-        idle.clear();
+        idle.close();
         if (ownTrimmer != null) {
             ownTrimmer.close();
         }
@@ -237,13 +219,13 @@ public final class ChannelPool<A> implements PoolStats {
     }
 
     private PooledChannel<A> reuseOrOpen(Connection connection) throws IOException {
-        for (PooledChannel<A> candidate; (candidate = idle.pollFirst()) != null; ) {
+        for (PooledChannel<A> candidate; (candidate = idle.take()) != null; ) {
             if (candidate.connection() == connection && candidate.channel().isOpen()) {
                 return candidate;
             }
             retirer.retire(candidate); // of an earlier connection, or closed: never lent
         }
-        Channel channel = createChannel(connection);
+        Channel channel = numbers.open(connection, () -> closed);
         try {
             PooledChannel<A> pooled = new PooledChannel<>(channel, connection, preparer.prepare(channel));
             open.incrementAndGet();
@@ -251,9 +233,7 @@ public final class ChannelPool<A> implements PoolStats {
                 if (pooled.markShutDown()) {
                     open.decrementAndGet();
                     idle.remove(pooled);
-                    synchronized (numberFreed) {
-                        numberFreed.notifyAll();
-                    }
+                    numbers.freed();
                 }
             });
             return pooled;
@@ -261,60 +241,6 @@ public final class ChannelPool<A> implements PoolStats {
             closeQuietly(channel);
             throw e;
         }
-    }
-
-    /**
-     * Opens a channel; while the connection has no channel number left ({@code channel_max}), waits
-     * for one of this pool's channels to close, or tries again every 50 ms (another pool's or the
-     * application's may close), within the checkout timeout.
-     */
-    private Channel createChannel(Connection connection) throws IOException {
-        long until = System.nanoTime() + checkout.timeout().toNanos();
-        while (true) {
-            Channel channel = connection.createChannel();
-            if (channel != null) {
-                return channel;
-            }
-            long left = until - System.nanoTime();
-            if (left <= 0 || closed || !connection.isOpen()) {
-                throw new IOException("Connection '" + holder.name() + "': no channel number left for a " + kind
-                        + " within " + Durations.format(checkout.timeout()) + " (the broker's channel_max is "
-                        + connection.getChannelMax() + ")");
-            }
-            try {
-                synchronized (numberFreed) {
-                    TimeUnit.NANOSECONDS.timedWait(numberFreed, Math.min(left, NUMBER_RETRY_NANOS));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Interrupted while waiting for a channel number of connection '"
-                        + holder.name() + "'");
-            }
-        }
-    }
-
-    private void scheduleTrim() {
-        if (idle.size() > IDLE_FLOOR && !closed && trimScheduled.compareAndSet(false, true)) {
-            CompletableFuture.delayedExecutor(idleTime.toNanos(), TimeUnit.NANOSECONDS, trimmer).execute(this::trim);
-        }
-    }
-
-    /** Retires the channels idle for {@code idleTime} beyond the floor, oldest first (the deque's tail). */
-    void trim() {
-        trimScheduled.set(false);
-        if (closed) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (PooledChannel<A> oldest; idle.size() > IDLE_FLOOR && (oldest = idle.peekLast()) != null; ) {
-            if (now - oldest.idleSince() < idleTime.toNanos()) {
-                break;
-            }
-            if (idle.removeLastOccurrence(oldest)) {
-                retirer.retire(oldest);
-            }
-        }
-        scheduleTrim();
     }
 
     /** @return whether opening a channel failed because its connection closed ({@code createChannel} wraps it) */

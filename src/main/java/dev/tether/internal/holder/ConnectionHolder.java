@@ -11,6 +11,7 @@ import dev.tether.Consumers;
 import dev.tether.NotConnectedException;
 import dev.tether.PersistentConnection;
 import dev.tether.Publisher;
+import dev.tether.Setting;
 import dev.tether.SubscriptionListener;
 import dev.tether.internal.access.ConnectionAccess;
 import dev.tether.internal.channels.PooledChannels;
@@ -67,7 +68,8 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
         this.reconnector = new Reconnector(state, sources, new EventDispatcher(all), clock, scheduler, random,
                 instrumentation.collector());
         this.channels = new PooledChannels(this, settings.channels(), recorder);
-        this.publisher = new ConfirmingPublisher(this, settings.channels(), recorder);
+        this.publisher = new ConfirmingPublisher(this, settings.channels(),
+                settings.get(Setting.PUBLISH_MAX_OUTSTANDING), recorder);
     }
 
     /**
@@ -126,6 +128,11 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
     public Optional<Connection> current() {
         startIfLazy();
         return usable(true);
+    }
+
+    @Override
+    public boolean onHoldersThread() {
+        return reconnector.onHolderThread();
     }
 
     @Override

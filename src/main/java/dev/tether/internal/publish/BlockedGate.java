@@ -2,6 +2,10 @@ package dev.tether.internal.publish;
 
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Connection;
+import dev.tether.internal.values.Durations;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,10 +47,29 @@ final class BlockedGate {
         connection.addShutdownListener(cause -> set(connection, null));
     }
 
-    /** @return the broker's reason while it blocks the watched connection, else {@code null} */
-    String blockedReason() {
-        synchronized (lock) {
-            return reason;
+    /**
+     * Waits up to {@code timeout} while the broker blocks publishers; then, nothing sent, fails.
+     *
+     * @param timeout {@code publish.confirm-timeout}
+     * @param name the connection's name, for messages
+     * @throws IOException naming the broker's reason, if the block lasted longer than {@code timeout}
+     * @throws InterruptedIOException if interrupted while waiting (the interrupt flag is set again)
+     */
+    void awaitOrFail(Duration timeout, String name) throws IOException {
+        if (reason == null) { // the publish path: one volatile read
+            return;
+        }
+        String why;
+        try {
+            why = awaitUnblocked(System.nanoTime() + timeout.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while the broker blocks publishers on connection '"
+                    + name + "'");
+        }
+        if (why != null) {
+            throw new IOException("the broker blocks publishers (" + why + ") for longer than "
+                    + Durations.format(timeout) + " (publish.confirm-timeout)");
         }
     }
 
@@ -69,7 +92,8 @@ final class BlockedGate {
         }
     }
 
-    private void set(Connection connection, String why) {
+    /** What the client's listeners report: {@code why} while the broker blocks {@code connection}, {@code null} once it lifts. */
+    void set(Connection connection, String why) {
         synchronized (lock) {
             if (watched == connection) {
                 reason = why;

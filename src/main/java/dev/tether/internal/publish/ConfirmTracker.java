@@ -31,6 +31,9 @@ import java.util.function.BooleanSupplier;
  * there it fails as {@code NACKED}.) When the channel shuts down every publish sent on it and still
  * outstanding fails at once; one still being sent is left to its sender, who knows whether it went
  * out ({@code NOT_SENT} if not). A retired tracker closes its channel once nothing is outstanding.
+ * Each publish that leaves the tracker, however it ends, is reported once to the {@code settled}
+ * callback (the publisher's {@link OutstandingLimit}), before its future completes: whoever sees the
+ * outcome finds its room given back.
  *
  * <p>Callbacks arrive on the client's connection thread; they complete only Tether's internal
  * futures, never a caller's stage (see {@link ConfirmingPublisher}).
@@ -61,14 +64,16 @@ final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownL
     }
 
     private final BooleanSupplier holderClosed;
+    private final Runnable settled;
 
     ConfirmTracker(String connectionName) {
-        this(connectionName, () -> false);
+        this(connectionName, () -> false, () -> { });
     }
 
-    ConfirmTracker(String connectionName, BooleanSupplier holderClosed) {
+    ConfirmTracker(String connectionName, BooleanSupplier holderClosed, Runnable settled) {
         this.connectionName = connectionName;
         this.holderClosed = holderClosed;
+        this.settled = settled;
     }
 
     /**
@@ -77,12 +82,13 @@ final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownL
      * @param channel a new channel
      * @param connectionName its connection's name, for messages
      * @param holderClosed whether the holder is closed (a loss then is Tether's own close: {@code CLOSED})
+     * @param settled told of each publish that left the tracker, once, before its future completes
      * @return the tracker
      * @throws IOException if {@code confirm.select} failed
      */
-    public static ConfirmTracker attach(Channel channel, String connectionName, BooleanSupplier holderClosed)
-            throws IOException {
-        ConfirmTracker tracker = new ConfirmTracker(connectionName, holderClosed);
+    static ConfirmTracker attach(Channel channel, String connectionName, BooleanSupplier holderClosed,
+            Runnable settled) throws IOException {
+        ConfirmTracker tracker = new ConfirmTracker(connectionName, holderClosed, settled);
         channel.confirmSelect();
         channel.addConfirmListener(tracker);
         channel.addReturnListener(tracker);
@@ -123,6 +129,7 @@ final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownL
         publish.sent = true;
         ShutdownSignalException cause = shutdown;
         if (cause != null && outstanding.remove(seq, publish)) { // shutdownCompleted skipped it while unsent
+            settled.run();
             publish.confirm.completeExceptionally(lost(publish, cause));
             settledOne();
         }
@@ -132,6 +139,7 @@ final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownL
     void notSent(long seq, Exception cause) {
         Outstanding publish = outstanding.remove(seq);
         if (publish != null) {
+            settled.run();
             publish.confirm.completeExceptionally(failure(Reason.NOT_SENT, publish,
                     "was not sent: " + cause, cause));
             settledOne();
@@ -141,6 +149,7 @@ final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownL
     /** Stops tracking {@code seq} (its publish failed or timed out). */
     void forget(long seq) {
         if (outstanding.remove(seq) != null) {
+            settled.run();
             settledOne();
         }
     }
@@ -195,6 +204,7 @@ final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownL
             Map.Entry<Long, Outstanding> entry = all.next();
             Outstanding publish = entry.getValue();
             if (publish.sent && outstanding.remove(entry.getKey(), publish)) {
+                settled.run();
                 publish.confirm.completeExceptionally(lost(publish, cause));
             }
         }
@@ -205,14 +215,15 @@ final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownL
         if (!multiple) {
             Outstanding publish = outstanding.remove(tag);
             if (publish != null) {
+                settled.run();
                 settle(publish, nacked);
             }
         } else {
-            Iterator<Outstanding> upToTag = outstanding.headMap(tag, true).values().iterator();
-            while (upToTag.hasNext()) {
-                Outstanding publish = upToTag.next();
-                upToTag.remove();
-                settle(publish, nacked);
+            for (Map.Entry<Long, Outstanding> entry : outstanding.headMap(tag, true).entrySet()) {
+                if (outstanding.remove(entry.getKey(), entry.getValue())) { // not if a timeout took it just now
+                    settled.run();
+                    settle(entry.getValue(), nacked);
+                }
             }
         }
         settledOne();

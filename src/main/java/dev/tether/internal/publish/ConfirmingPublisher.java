@@ -43,6 +43,11 @@ import java.util.function.Supplier;
  * (republish, declare through {@code Channels}) without stalling the connection. A stage already
  * failed when returned ({@code NOT_SENT}) runs its dependents on the caller's thread.
  *
+ * <p>At most {@code publish.max-outstanding} publishes await their confirm at once
+ * ({@link OutstandingLimit}): a publish at the bound waits for room up to {@code publish.confirm-timeout}
+ * before it borrows a channel, then fails {@code NOT_SENT}; on the publisher's own thread and the
+ * holder's it fails at once, as room may only come from work queued behind it there.
+ *
  * <p>While the broker blocks publishers ({@code connection.blocked}), a publish waits up to
  * {@code publish.confirm-timeout} for the block to lift before it borrows a channel, then fails
  * {@code NOT_SENT} ({@link BlockedGate}). A channel on which the client refused to send a message
@@ -66,21 +71,26 @@ public final class ConfirmingPublisher implements Publisher {
     private final Recorder recorder;
     private final BackgroundThread background;
     private final BlockedGate blocked = new BlockedGate();
+    private final OutstandingLimit limit;
 
     /**
      * @param holder the port to the holder whose connection the confirm channels belong to
      * @param settings the most confirm channels ({@code channels.max}), the checkout and confirm timeouts
+     * @param maxOutstanding the most publishes awaiting their confirm at once ({@code publish.max-outstanding})
      * @param recorder observes the pool, its borrow waits and every publish's outcome
      */
-    public ConfirmingPublisher(ConnectionAccess holder, ChannelSettings settings, Recorder recorder) {
+    public ConfirmingPublisher(ConnectionAccess holder, ChannelSettings settings, int maxOutstanding,
+            Recorder recorder) {
         this.holder = holder;
         this.confirmTimeout = settings.confirmTimeout();
         this.recorder = recorder;
         String name = holder.name();
         this.background = new BackgroundThread("tether-" + name + "-publish");
+        this.limit = new OutstandingLimit(name, maxOutstanding);
         this.pool = new ChannelPool<>(holder, "confirm channel", settings, channel -> {
             blocked.watch(channel.getConnection());
-            return ConfirmTracker.attach(channel, name, () -> holder.status().state() == ConnectionState.CLOSED);
+            return ConfirmTracker.attach(channel, name, () -> holder.status().state() == ConnectionState.CLOSED,
+                    limit::release);
         }, lent -> lent.attachment().retire(lent.channel(), background),
                 waitNanos -> recorder.borrowed(Recorder.CONFIRM_CHANNELS, waitNanos), background, ChannelPool.IDLE_TIME);
         recorder.observe(Recorder.CONFIRM_CHANNELS, pool);
@@ -151,24 +161,40 @@ public final class ConfirmingPublisher implements Publisher {
         return pool;
     }
 
+    /** @return whether the broker blocks publishers, as the publish path sees it, for tests */
+    BlockedGate blocked() {
+        return blocked;
+    }
+
+    /** @return how many publishes await their confirm (hold room under {@code publish.max-outstanding}), for tests */
+    int outstanding() {
+        return limit.outstanding();
+    }
+
     /**
      * Sends on a borrowed confirm channel, once the broker does not block publishers.
      *
      * @return the publish, whose confirm completes exceptionally with a {@link PublishException} only
-     * @throws IOException if nothing was sent because no confirm channel could be borrowed, or the
-     *         broker blocked publishers for longer than {@code publish.confirm-timeout}
+     * @throws IOException if nothing was sent because the broker blocked publishers, or no room came
+     *         among the outstanding publishes, within {@code publish.confirm-timeout}, or no confirm
+     *         channel could be borrowed
      */
     private Sent send(String exchange, String routingKey, boolean mandatory,
             AMQP.BasicProperties props, byte[] body) throws IOException {
         Objects.requireNonNull(exchange, "exchange");
         Objects.requireNonNull(routingKey, "routingKey");
         Objects.requireNonNull(body, "body");
-        awaitUnblocked();
-        PooledChannel<ConfirmTracker> lent;
+        blocked.awaitOrFail(confirmTimeout, holder.name());
+        limit.acquire(confirmTimeout, !background.isCurrent() && !holder.onHoldersThread());
+        PooledChannel<ConfirmTracker> lent = null;
         try {
             lent = pool.borrow();
         } catch (IllegalStateException e) { // on the holder's thread, with no connection to wait for
             throw new IOException(e.getMessage(), e);
+        } finally {
+            if (lent == null) {
+                limit.release(); // from here on, the tracker gives the room back
+            }
         }
         Channel channel = lent.channel();
         ConfirmTracker tracker = lent.attachment();
@@ -193,26 +219,6 @@ public final class ConfirmingPublisher implements Publisher {
             pool.giveBack(lent, reusable); // retired, not closed: other threads' publishes on it still settle
         }
         return new Sent(confirm, tracker, seq, sentAt);
-    }
-
-    /** Waits up to {@code publish.confirm-timeout} while the broker blocks publishers; then, nothing sent, fails. */
-    private void awaitUnblocked() throws IOException {
-        if (blocked.blockedReason() == null) {
-            return;
-        }
-        Duration timeout = confirmTimeout;
-        String reason;
-        try {
-            reason = blocked.awaitUnblocked(System.nanoTime() + timeout.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while the broker blocks publishers on connection '"
-                    + holder.name() + "'");
-        }
-        if (reason != null) {
-            throw new IOException("the broker blocks publishers (" + reason + ") for longer than "
-                    + Durations.format(timeout) + " (publish.confirm-timeout)");
-        }
     }
 
     /**

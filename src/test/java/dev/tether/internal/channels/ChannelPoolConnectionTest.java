@@ -108,6 +108,40 @@ class ChannelPoolConnectionTest {
         assertEquals(0, pool.lent());
     }
 
+    /**
+     * Two borrowers on a pool of one while the broker is down: a borrower waits for the connection
+     * without a permit, so the one queued behind it also gets {@code NotConnectedException} after the
+     * await timeout, not a {@code CheckoutTimeoutException} after the (shorter) checkout timeout.
+     */
+    @Test
+    void borrowersWaitingForAReconnectHoldNoPermitSoThoseBehindGetTheConnectionErrorNotACheckoutTimeout()
+            throws Exception {
+        holder = PersistentConnection.builder(ConnectionSettings.builder("pool").uri(broker.uri())
+                .awaitTimeout(Duration.ofSeconds(1)).channels(ChannelSettings.DEFAULT.withMax(1)
+                        .withCheckoutTimeout(Duration.ofMillis(100))).build()).build();
+        holder.await(WAIT);
+        ChannelPool<Channel> pool = ((PooledChannels) holder.channels()).pool();
+        broker.stop();
+        Await.until("the loss to be noticed", WAIT, () -> holder.state() != ConnectionState.CONNECTED);
+        CompletableFuture<Throwable> first = CompletableFuture.supplyAsync(this::borrowFailure, THREADS);
+        CompletableFuture<Throwable> second = CompletableFuture.supplyAsync(this::borrowFailure, THREADS);
+        Throwable one = first.get(10, TimeUnit.SECONDS);
+        Throwable two = second.get(10, TimeUnit.SECONDS);
+        assertTrue(one instanceof NotConnectedException, String.valueOf(one));
+        assertTrue(two instanceof NotConnectedException, String.valueOf(two));
+        assertEquals(0, pool.lent());
+        assertEquals(0, pool.waiting());
+    }
+
+    private Throwable borrowFailure() {
+        try {
+            holder.channels().run(channel -> { });
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
     @Test
     void closingTheHolderClosesThePoolAndReleasesBorrowersWaitingForAChannel() throws Exception {
         ChannelPool<Channel> pool = pool(WAIT);

@@ -160,4 +160,23 @@ class ChannelPoolUnderUseTest {
         assertSame(burst.get(5), pool.borrow(), "the most recently used stay");
         pool.close();
     }
+
+    @Test
+    void idleChannelsOfALaterBurstAreTrimmedAgainAndThoseAtTheFloorStay() throws Exception {
+        pool(8);
+        ChannelPool<Void> pool = new ChannelPool<>((ConnectionAccess) holder, "burst channel",
+                ChannelSettings.DEFAULT.withMax(8), channel -> null, null, wait -> { }, null, Duration.ofMillis(200));
+        for (int round = 1; round <= 2; round++) {
+            List<PooledChannel<Void>> burst = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                burst.add(pool.borrow());
+            }
+            burst.forEach(lent -> pool.giveBack(lent, true));
+            assertEquals(6, pool.idle(), "round " + round);
+            Await.until("round " + round + ": the idle channels above the floor to close", WAIT,
+                    () -> pool.idle() == ChannelPool.IDLE_FLOOR && pool.open() == ChannelPool.IDLE_FLOOR);
+        }
+        pool.close();
+        assertEquals(0, pool.idle(), "closing drops the idle channels");
+    }
 }

@@ -159,6 +159,12 @@ class RollingRestartIT {
             }
             try (Channel channel = holder.await(WAIT).createChannel()) {
                 channel.queueDelete(queue);
+            } catch (IOException | TimeoutException cleanup) {
+                // Clean-up only, after the assertions: RabbitMQ 4.0.5 was seen (CI, 2026-12-03) taking
+                // longer than the channel RPC timeout to delete this quorum queue just after the last
+                // restarted node came back (its start_app retried). The queue stays in the private
+                // cluster, which is deleted with it after the run.
+                System.out.println("RollingRestartIT: queue " + queue + " left in the private cluster: " + cleanup);
             } finally {
                 holder.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }

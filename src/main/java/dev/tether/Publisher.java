@@ -31,7 +31,8 @@ import java.util.concurrent.CompletionStage;
  * {@code basic.return} to its publish. The stages {@code publishAsync} returns complete on the
  * publisher's own thread, {@code tether-<name>-publish}, never on the RabbitMQ client's connection
  * thread: code there may publish again or use {@code Channels}; completions run one at a time, so
- * use the {@code *Async} variants of dependent actions for anything slow. While the broker blocks
+ * use the {@code *Async} variants of dependent actions for anything slow. A dependent attached to a
+ * stage that has already completed runs on the attaching thread, as with any {@code CompletableFuture}. While the broker blocks
  * publishers (a memory or disk alarm), a publish waits up to {@code publish.confirm-timeout} before
  * sending, then fails {@code NOT_SENT}. All methods are thread-safe.
  */

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Faults: {@link #cut()} resets the open connections, {@link #blackHole(boolean)} silently
  * drops all traffic, {@link #refuse(boolean)} makes the kernel refuse new connections,
- * {@link #delayHandshake(Duration)} holds back new connections' first bytes.
+ * {@link #delayHandshake(Duration)} holds back new connections' first bytes, {@link #holdReplies(boolean)}
+ * holds back what the broker sends without losing it.
  *
  * <p>Blocking I/O on daemon threads whose names start with {@code fault-proxy}: one accepting
  * thread, and per proxied connection one thread per direction (one only while a connection is
@@ -48,6 +49,7 @@ public final class FaultProxy implements AutoCloseable {
     private Thread acceptor;
     private int port;
     private boolean blackHole;
+    private boolean holdReplies;
     private boolean closed;
     private volatile Duration handshakeDelay = Duration.ZERO;
 
@@ -129,6 +131,32 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
+     * Turns holding the broker's bytes on or off. While on, nothing the broker sends reaches the
+     * client (it waits in the proxy and the sockets' buffers); turning it off forwards all of it, in
+     * order. Lets a test act while a reply is known to be on its way but not yet arrived.
+     */
+    public void holdReplies(boolean on) {
+        synchronized (lock) {
+            holdReplies = on;
+            lock.notifyAll();
+        }
+    }
+
+    /** Waits while replies are held, unless the proxy closes or the link ends. */
+    private void awaitRelease(Link link) throws IOException {
+        synchronized (lock) {
+            while (holdReplies && !closed && !link.isDone()) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while replies were held");
+                }
+            }
+        }
+    }
+
+    /**
      * While on, new TCP connections are refused by the kernel ("Connection refused"): the
      * listening socket is closed. Turning it off binds the same port again (SO_REUSEADDR).
      * Connections already open are not affected.
@@ -187,6 +215,7 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
             closed = true;
+            lock.notifyAll();
             if (server != null) {
                 closeQuietly(server);
                 server = null;
@@ -309,7 +338,7 @@ public final class FaultProxy implements AutoCloseable {
                     return;
                 }
                 if (blackHoled) {
-                    pump(client.getInputStream(), OutputStream.nullOutputStream());
+                    pump(client.getInputStream(), OutputStream.nullOutputStream(), false);
                     return;
                 }
                 Socket up = new Socket();
@@ -325,12 +354,12 @@ public final class FaultProxy implements AutoCloseable {
                 OutputStream toClient = client.getOutputStream();
                 spawn("fault-proxy-" + port() + "-" + id + "-down", () -> {
                     try {
-                        pump(fromBroker, toClient);
+                        pump(fromBroker, toClient, true);
                     } catch (IOException e) {
                         end(true);
                     }
                 });
-                pump(client.getInputStream(), up.getOutputStream());
+                pump(client.getInputStream(), up.getOutputStream(), false);
             } catch (IOException e) {
                 if (!clientCut) {
                     end(true);
@@ -347,17 +376,27 @@ public final class FaultProxy implements AutoCloseable {
             reset(client);
         }
 
-        /** Copies until end of stream (then ends the link gracefully), dropping bytes while black-holed. */
-        private void pump(InputStream in, OutputStream out) throws IOException {
+        /**
+         * Copies until end of stream (then ends the link gracefully), dropping bytes while black-holed,
+         * and holding them while {@code fromBroker} and replies are held.
+         */
+        private void pump(InputStream in, OutputStream out, boolean fromBroker) throws IOException {
             byte[] buffer = new byte[8192];
             int n;
             while ((n = in.read(buffer)) != -1) {
+                if (fromBroker) {
+                    awaitRelease(this);
+                }
                 if (!blackHoled) {
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             }
             end(false);
+        }
+
+        synchronized boolean isDone() {
+            return done;
         }
 
         /** Closes both sockets, with a reset (SO_LINGER 0) if {@code abort}; idempotent. */
@@ -369,6 +408,9 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 done = true;
                 up = upstream;
+            }
+            synchronized (lock) {
+                lock.notifyAll(); // a "-down" pump waiting for held replies sees the link ended
             }
             links.remove(this);
             ended.countDown();

@@ -196,6 +196,31 @@ class FaultProxyTest {
         }
     }
 
+    @Test
+    void heldRepliesAllArriveOnceReleased() throws Exception {
+        try (Connection connection = factory().newConnection()) {
+            Channel channel = connection.createChannel();
+            String queue = channel.queueDeclare().getQueue();
+            java.util.List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                    seen.add(new String(body, StandardCharsets.UTF_8));
+                }
+            });
+            proxy.holdReplies(true);
+            channel.basicPublish("", queue, null, "first".getBytes(StandardCharsets.UTF_8));
+            CompletableFuture<?> declareOk = channel.asyncCompletableRpc(
+                    new AMQP.Queue.Declare.Builder().queue(queue).passive().build()).thenRun(() -> seen.add("declare-ok"));
+            assertThrows(TimeoutException.class, () -> declareOk.get(300, TimeUnit.MILLISECONDS), "reply held");
+            assertEquals(java.util.List.of(), seen);
+            proxy.holdReplies(false);
+            declareOk.get(2, TimeUnit.SECONDS);
+            Await.until("the held delivery", WAIT, () -> seen.contains("first")); // delivered on the consumer's own thread
+            assertEquals(java.util.Set.of("first", "declare-ok"), java.util.Set.copyOf(seen));
+        }
+    }
+
     private ConnectionFactory factory() throws Exception {
         return QpidBrokerTest.factory(proxy.uri());
     }

@@ -39,97 +39,8 @@ public final class ConnectionOpener {
 
     private static final System.Logger LOG = System.getLogger("dev.tether");
 
-    /** What an attempt gave. */
-    public sealed interface Outcome {
-    }
-
-    /** A connection was opened. */
-    public record Opened(Connection connection, Address address) implements Outcome {
-    }
-
-    /**
-     * Every address failed.
-     *
-     * @param address where the most telling failure happened, or {@code null} when none was tried
-     * @param cause the most telling failure; the other addresses' failures are its suppressed exceptions; for
-     *     {@link FailureKind#DEPRECATED_FEATURE}, wrapped by {@link FailureClassifier#explained}
-     * @param kind the classification of {@code cause}
-     * @param each every address's failure, in the order tried; empty when none was tried
-     */
-    public record Failed(Address address, Throwable cause, FailureKind kind, List<AddressFailure> each)
-            implements Outcome {
-
-        public Failed {
-            each = List.copyOf(each);
-            cause = FailureClassifier.explained(cause, kind); // a deprecated feature: named, with what to do instead
-        }
-
-        /** A failure before or after trying addresses: the resolver, the TLS stores, a listener. */
-        public Failed(Address address, Throwable cause, FailureKind kind) {
-            this(address, cause, kind, List.of());
-        }
-
-        /** As above, classified by {@link FailureClassifier#classify}. */
-        public Failed(Address address, Throwable cause) {
-            this(address, cause, FailureClassifier.classify(cause));
-        }
-
-        /** The most telling of {@code each} (not empty), with the others attached to its cause as suppressed. */
-        static Failed of(List<AddressFailure> each) {
-            AddressFailure kept = each.get(0);
-            for (AddressFailure next : each) {
-                kept = moreTelling(kept, next);
-            }
-            for (AddressFailure other : each) {
-                if (other.cause() != kept.cause()) {
-                    kept.cause().addSuppressed(other.cause());
-                }
-            }
-            return new Failed(kept.address(), kept.cause(), kept.kind(), each);
-        }
-
-        /** A misconfiguration beats a transient failure, and a refusal counts only if all refused. */
-        private static AddressFailure moreTelling(AddressFailure kept, AddressFailure next) {
-            if (next.kind().misconfiguration() && !kept.kind().misconfiguration()) {
-                return next;
-            }
-            if (kept.kind().misconfiguration()) {
-                return kept;
-            }
-            return next.kind() == FailureKind.REFUSED ? kept : next;
-        }
-    }
-
-    /** What the holder is told while an attempt runs: for readiness data, and the refresh service's outcomes. */
-    public interface Observer {
-
-        /** Nothing is told. */
-        Observer NONE = new Observer() {
-            @Override
-            public void waitingFor(String what) {
-            }
-
-            @Override
-            public void credentialsRefreshed(Throwable failure) {
-            }
-        };
-
-        /**
-         * @param what what the attempt waits for now, in Tether's words (never a value read from
-         *     outside but a class name or a validated host), or {@code null} when it waits for nothing
-         */
-        void waitingFor(String what);
-
-        /**
-         * Called on the refresh service's thread after each refresh of expiring credentials.
-         *
-         * @param failure what the provider threw, or {@code null} when the refresh succeeded
-         */
-        void credentialsRefreshed(Throwable failure);
-    }
-
     private final AtomicReference<Socket> inFlight = new AtomicReference<>();
-    private final Observer observer;
+    private final AttemptObserver observer;
     private final OutboundCalls calls;
     private final String name;
     private volatile boolean warnedNoRefresh;
@@ -153,12 +64,12 @@ public final class ConnectionOpener {
      */
     ConnectionOpener(String name, Sources sources, MetricsCollector collector, RandomGenerator random,
             BooleanSupplier cancelled, AttemptTargets.HostResolver hosts) {
-        this(name, sources, collector, random, cancelled, hosts, Observer.NONE);
+        this(name, sources, collector, random, cancelled, hosts, AttemptObserver.NONE);
     }
 
     /** As above, telling {@code observer} what each attempt waits for and how refreshes went. */
     ConnectionOpener(String name, Sources sources, MetricsCollector collector, RandomGenerator random,
-            BooleanSupplier cancelled, AttemptTargets.HostResolver hosts, Observer observer) {
+            BooleanSupplier cancelled, AttemptTargets.HostResolver hosts, AttemptObserver observer) {
         this.name = name;
         this.observer = observer;
         this.calls = new OutboundCalls(name, observer::waitingFor, cancelled);
@@ -172,7 +83,7 @@ public final class ConnectionOpener {
 
     /** As above, resolving host names through the system's resolver. */
     public ConnectionOpener(String name, Sources sources, MetricsCollector collector, RandomGenerator random,
-            BooleanSupplier cancelled, Observer observer) {
+            BooleanSupplier cancelled, AttemptObserver observer) {
         this(name, sources, collector, random, cancelled, InetAddress::getAllByName, observer);
     }
 
@@ -209,7 +120,7 @@ public final class ConnectionOpener {
      * @param settings the settings of this attempt
      * @return the outcome; never throws
      */
-    public Outcome open(ConnectionSettings settings) {
+    public AttemptOutcome open(ConnectionSettings settings) {
         Duration limit = settings.connectionTimeout();
         AddressResolver addressSource = resolver != null ? resolver : new ListAddressResolver(settings.addresses());
         CredentialsProvider userSource = credentials != null ? credentials
@@ -219,12 +130,12 @@ public final class ConnectionOpener {
             read = calls.call("the credentials provider " + AttemptCredentials.describe(userSource),
                     () -> AttemptCredentials.read(userSource, limit, observer::credentialsRefreshed), limit);
         } catch (OutboundCalls.TimedOutException e) {
-            return new Failed(null, e, FailureKind.TIMED_OUT);
+            return new AttemptOutcome.Failed(null, e, FailureKind.TIMED_OUT);
         } catch (Exception e) {
-            return new Failed(null, e, FailureKind.UNKNOWN); // closed
+            return new AttemptOutcome.Failed(null, e, FailureKind.UNKNOWN); // closed
         }
         if (read instanceof AttemptCredentials.Unusable unusable) {
-            return new Failed(null, unusable.cause(), unusable.kind());
+            return new AttemptOutcome.Failed(null, unusable.cause(), unusable.kind());
         }
         List<Address> addresses;
         try {
@@ -232,12 +143,12 @@ public final class ConnectionOpener {
                     : calls.call("the address resolver " + resolver.getClass().getName(), addressSource::getAddresses,
                             limit);
         } catch (OutboundCalls.TimedOutException e) {
-            return new Failed(null, e, FailureKind.TIMED_OUT);
+            return new AttemptOutcome.Failed(null, e, FailureKind.TIMED_OUT);
         } catch (Exception e) {
-            return new Failed(null, e);
+            return new AttemptOutcome.Failed(null, e);
         }
         if (addresses == null || addresses.isEmpty()) {
-            return new Failed(null, new UnknownHostException("the address resolver returned no address"),
+            return new AttemptOutcome.Failed(null, new UnknownHostException("the address resolver returned no address"),
                     FailureKind.UNREACHABLE);
         }
         ConnectionFactory factory;
@@ -249,19 +160,19 @@ public final class ConnectionOpener {
                 warnIfNoRefresh(userSource);
             }
         } catch (GeneralSecurityException | IOException e) {
-            return new Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used
+            return new AttemptOutcome.Failed(null, e, FailureKind.TLS); // the TLS stores cannot be read or used
         }
         List<AddressFailure> each = new ArrayList<>();
         for (Address address : targets.ordered(addresses, settings.tls() ? 5671 : 5672)) {
             if (cancelled.getAsBoolean()) {
                 break; // closing: the holder ignores this outcome; look no further names up
             }
-            Opened opened = tryAddress(factory, settings, address, each);
+            AttemptOutcome.Opened opened = tryAddress(factory, settings, address, each);
             if (opened != null) {
                 return opened;
             }
         }
-        return each.isEmpty() ? new Failed(null, new IOException("closed"), FailureKind.UNKNOWN) : Failed.of(each);
+        return each.isEmpty() ? new AttemptOutcome.Failed(null, new IOException("closed"), FailureKind.UNKNOWN) : AttemptOutcome.Failed.of(each);
     }
 
     /** Once per holder: expiring credentials whose provider cannot refresh them will expire on the live connection. */
@@ -281,7 +192,7 @@ public final class ConnectionOpener {
     }
 
     /** Tries each IP address of {@code address} in turn; adds every failure to {@code each}; null if none connected. */
-    private Opened tryAddress(ConnectionFactory factory, ConnectionSettings settings, Address address,
+    private AttemptOutcome.Opened tryAddress(ConnectionFactory factory, ConnectionSettings settings, Address address,
             List<AddressFailure> each) {
         int defaultPort = settings.tls() ? 5671 : 5672;
         List<AttemptTargets.Target> ips;
@@ -305,7 +216,7 @@ public final class ConnectionOpener {
                         + target.reported().getPort());
                 // a resolver of the one resolved address: given a list of one, the client would resolve the name again
                 AddressResolver one = new ListAddressResolver(List.of(target.connect()));
-                Opened opened = new Opened(factory.newConnection(null, one, settings.clientName()), target.reported());
+                AttemptOutcome.Opened opened = new AttemptOutcome.Opened(factory.newConnection(null, one, settings.clientName()), target.reported());
                 warnIfTooFewChannels(opened.connection(), settings);
                 targets.connected(target.reported());
                 targets.connected(AttemptTargets.withPort(address, defaultPort));

@@ -9,6 +9,8 @@ import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.ConnectionStatus;
 import dev.tether.FailureKind;
+import dev.tether.internal.connect.AttemptObserver;
+import dev.tether.internal.connect.AttemptOutcome;
 import dev.tether.internal.connect.ConnectionOpener;
 import dev.tether.internal.connect.FailureClassifier;
 import dev.tether.internal.connect.Sources;
@@ -63,7 +65,7 @@ final class Reconnector {
         this.policy = new ReconnectPolicy(random);
         this.name = state.name();
         this.opener = new ConnectionOpener(name, sources, collector, random, state::isClosed,
-                new ConnectionOpener.Observer() {
+                new AttemptObserver() {
                     @Override
                     public void waitingFor(String what) {
                         state.waitingFor(what);
@@ -148,11 +150,11 @@ final class Reconnector {
         attempt++;
         ConnectionSettings settings = state.settings();
         events.fire(new ConnectionEvent.Connecting(name, clock.instant(), attempt));
-        ConnectionOpener.Outcome outcome = opener.open(settings);
-        if (outcome instanceof ConnectionOpener.Opened opened) {
+        AttemptOutcome outcome = opener.open(settings);
+        if (outcome instanceof AttemptOutcome.Opened opened) {
             onOpened(opened.connection(), opened.address());
         } else {
-            onFailed((ConnectionOpener.Failed) outcome);
+            onFailed((AttemptOutcome.Failed) outcome);
         }
     }
 
@@ -165,7 +167,7 @@ final class Reconnector {
                 (lost, cause) -> submit(() -> onLost(lost, cause)),
                 (blocked, reason) -> submit(() -> onBlocked(blocked, reason)));
         if (held == null) { // the broker closed it at once, e.g. a channel limit of 0
-            onFailed(new ConnectionOpener.Failed(address, connection.getCloseReason()));
+            onFailed(new AttemptOutcome.Failed(address, connection.getCloseReason()));
             return;
         }
         latest = held;
@@ -181,7 +183,7 @@ final class Reconnector {
             connection.abort(1000);
             // Listeners that counted the Connected see it undone before the failure is reported.
             events.fire(new ConnectionEvent.Disconnected(name, clock.instant(), rejected, true));
-            onFailed(new ConnectionOpener.Failed(address, rejected, FailureClassifier.ofListener(rejected)));
+            onFailed(new AttemptOutcome.Failed(address, rejected, FailureClassifier.ofListener(rejected)));
             return;
         }
         delivering = Optional.empty();
@@ -196,7 +198,7 @@ final class Reconnector {
         }
     }
 
-    private void onFailed(ConnectionOpener.Failed failed) {
+    private void onFailed(AttemptOutcome.Failed failed) {
         if (state.isClosed()) {
             return; // typically the attempt close() aborted: no failure to report, no retry
         }
@@ -314,7 +316,7 @@ final class Reconnector {
             return;
         }
         try {
-            onFailed(new ConnectionOpener.Failed(null, unexpected, FailureKind.UNKNOWN));
+            onFailed(new AttemptOutcome.Failed(null, unexpected, FailureKind.UNKNOWN));
         } catch (Throwable again) {
             LOG.log(Level.ERROR, "Connection '" + name + "': reporting the failure failed too;"
                     + " the next attempt waits backoff.max", again);

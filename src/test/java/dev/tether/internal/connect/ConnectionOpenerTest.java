@@ -40,20 +40,20 @@ class ConnectionOpenerTest {
         this.port = broker.port();
     }
 
-    private ConnectionOpener.Outcome open(RandomGenerator random, Map<String, List<String>> names, String addresses) {
+    private AttemptOutcome open(RandomGenerator random, Map<String, List<String>> names, String addresses) {
         ConnectionSettings settings = ConnectionSettings.builder().uri("amqp://guest:guest@127.0.0.1")
                 .addresses(addresses).connectionTimeout(Duration.ofSeconds(5)).build();
         return open(random, names, settings, new ListAddressResolver(settings.addresses()));
     }
 
-    private static ConnectionOpener.Outcome open(RandomGenerator random, Map<String, List<String>> names,
+    private static AttemptOutcome open(RandomGenerator random, Map<String, List<String>> names,
             ConnectionSettings settings, AddressResolver resolver) {
         return new ConnectionOpener("test", new Sources(resolver, null, null), null, random, () -> false, new TestHosts(names))
                 .open(settings);
     }
 
-    private static ConnectionOpener.Opened opened(ConnectionOpener.Outcome outcome) throws Exception {
-        ConnectionOpener.Opened opened = assertInstanceOf(ConnectionOpener.Opened.class, outcome, outcome.toString());
+    private static AttemptOutcome.Opened opened(AttemptOutcome outcome) throws Exception {
+        AttemptOutcome.Opened opened = assertInstanceOf(AttemptOutcome.Opened.class, outcome, outcome.toString());
         assertTrue(opened.connection().isOpen());
         opened.connection().close();
         return opened;
@@ -66,7 +66,7 @@ class ConnectionOpenerTest {
     @Test
     void everyIpOfANameIsTriedInOneAttemptSoTheBrokerIsFoundWhenShuffledLast() throws Exception {
         // DNS order .2 .3 .1; the shuffle keeps position 2, then swaps 1 with 0: .3 .2 .1
-        ConnectionOpener.Outcome outcome = open(new ScriptedRandom(2, 0),
+        AttemptOutcome outcome = open(new ScriptedRandom(2, 0),
                 Map.of(NAME, List.of("127.0.0.2", "127.0.0.3", "127.0.0.1")), NAME + ":" + port);
 
         assertEquals(at("127.0.0.1"), opened(outcome).address(), "the IP connected to, as the name has several");
@@ -75,10 +75,10 @@ class ConnectionOpenerTest {
     @Test
     void theIpsAreTriedInShuffledOrderAndEachFailureIsReported() {
         // DNS order .2 .3 .4; swap position 2 with 1, then 1 with 0: .4 .2 .3
-        ConnectionOpener.Outcome outcome = open(new ScriptedRandom(1, 0),
+        AttemptOutcome outcome = open(new ScriptedRandom(1, 0),
                 Map.of(NAME, List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")), NAME + ":" + port);
 
-        ConnectionOpener.Failed failed = assertInstanceOf(ConnectionOpener.Failed.class, outcome);
+        AttemptOutcome.Failed failed = assertInstanceOf(AttemptOutcome.Failed.class, outcome);
         assertEquals(List.of(at("127.0.0.4"), at("127.0.0.2"), at("127.0.0.3")),
                 failed.each().stream().map(AddressFailure::address).toList());
         assertTrue(failed.each().stream().allMatch(f -> f.kind() == FailureKind.REFUSED), failed.each().toString());
@@ -94,7 +94,7 @@ class ConnectionOpenerTest {
         assertEquals(at("127.0.0.1"),
                 opened(open(new FixedRandom(0.5), noNames, "nowhere.test:" + port + ",127.0.0.1:" + port)).address());
 
-        ConnectionOpener.Failed failed = assertInstanceOf(ConnectionOpener.Failed.class,
+        AttemptOutcome.Failed failed = assertInstanceOf(AttemptOutcome.Failed.class,
                 open(new FixedRandom(0.5), noNames, "nowhere.test,127.0.0.2:" + port));
         assertEquals(2, failed.each().size(), failed.each().toString());
         assertEquals(new Address("nowhere.test", 5672), failed.each().get(0).address(), "with the default port");

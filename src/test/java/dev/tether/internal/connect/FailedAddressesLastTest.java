@@ -82,14 +82,14 @@ class FailedAddressesLastTest {
             ConnectionOpener opener = new ConnectionOpener("test", new Sources(null, null, null), null,
                     new ScriptedRandom(0, 0, 0), () -> false, new TestHosts(Map.of()));
 
-            ConnectionOpener.Opened first = assertInstanceOf(ConnectionOpener.Opened.class,
+            AttemptOutcome.Opened first = assertInstanceOf(AttemptOutcome.Opened.class,
                     opener.open(settings));
             first.connection().close();
             assertEquals(port, first.address().getPort(), "moved on to the broker within the attempt");
 
             for (int attempt = 2; attempt <= 3; attempt++) {
                 long begin = System.nanoTime();
-                ConnectionOpener.Opened next = assertInstanceOf(ConnectionOpener.Opened.class,
+                AttemptOutcome.Opened next = assertInstanceOf(AttemptOutcome.Opened.class,
                         opener.open(settings));
                 long millis = Duration.ofNanos(System.nanoTime() - begin).toMillis();
                 next.connection().close();
@@ -105,7 +105,7 @@ class FailedAddressesLastTest {
             silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             ConnectionSettings settings = ConnectionSettings.builder().uri("amqp://guest:guest@127.0.0.1")
                     .addresses("127.0.0.1:" + silent.getLocalPort()).connectionTimeout(Duration.ofMillis(300)).build();
-            ConnectionOpener.Failed failed = assertInstanceOf(ConnectionOpener.Failed.class,
+            AttemptOutcome.Failed failed = assertInstanceOf(AttemptOutcome.Failed.class,
                     new ConnectionOpener("test", new Sources(null, null, null), null, new FixedRandom(0.5), () -> false,
                             new TestHosts(Map.of())).open(settings));
             AddressFailure only = failed.each().get(0);

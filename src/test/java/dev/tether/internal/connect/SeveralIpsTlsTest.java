@@ -37,16 +37,16 @@ class SeveralIpsTlsTest {
         pki = TestPki.create(dir);
     }
 
-    private static ConnectionOpener.Outcome open(Path brokerKeyStore, boolean verifyHostname) throws Exception {
+    private static AttemptOutcome open(Path brokerKeyStore, boolean verifyHostname) throws Exception {
         try (QpidBroker broker = QpidBroker.startTls(new QpidBroker.Tls(brokerKeyStore, pki.password(), null))) {
             ConnectionSettings settings = ConnectionSettings.builder()
                     .uri("amqps://guest:guest@" + TestPki.MADE_UP_NAME + ":" + broker.port())
                     .trustStore(pki.caTrust().toString(), pki.password()).verifyHostname(verifyHostname)
                     .connectionTimeout(Duration.ofSeconds(5)).build();
             TestHosts hosts = new TestHosts(Map.of(TestPki.MADE_UP_NAME, List.of("127.0.0.2", "127.0.0.3", "127.0.0.1")));
-            ConnectionOpener.Outcome outcome = new ConnectionOpener("test", new Sources(null, null, null), null,
+            AttemptOutcome outcome = new ConnectionOpener("test", new Sources(null, null, null), null,
                     new FixedRandom(0.5), () -> false, hosts).open(settings);
-            if (outcome instanceof ConnectionOpener.Opened opened) {
+            if (outcome instanceof AttemptOutcome.Opened opened) {
                 assertTrue(opened.connection().isOpen());
                 assertEquals(new Address("127.0.0.1", broker.port()), opened.address());
                 opened.connection().close();
@@ -55,8 +55,8 @@ class SeveralIpsTlsTest {
         }
     }
 
-    private static void assertRejectedAsTls(ConnectionOpener.Outcome outcome) {
-        ConnectionOpener.Failed failed = assertInstanceOf(ConnectionOpener.Failed.class, outcome, outcome.toString());
+    private static void assertRejectedAsTls(AttemptOutcome outcome) {
+        AttemptOutcome.Failed failed = assertInstanceOf(AttemptOutcome.Failed.class, outcome, outcome.toString());
         assertEquals(List.of(FailureKind.REFUSED, FailureKind.REFUSED, FailureKind.TLS),
                 failed.each().stream().map(AddressFailure::kind).toList(), failed.each().toString());
         assertEquals(FailureKind.TLS, failed.kind(), "the misconfiguration is the failure reported");
@@ -64,7 +64,7 @@ class SeveralIpsTlsTest {
 
     @Test
     void aCertificateForTheNameIsAcceptedThoughItNamesNoIp() throws Exception {
-        assertInstanceOf(ConnectionOpener.Opened.class, open(pki.madeUpNameBroker(), true));
+        assertInstanceOf(AttemptOutcome.Opened.class, open(pki.madeUpNameBroker(), true));
     }
 
     @Test
@@ -79,6 +79,6 @@ class SeveralIpsTlsTest {
 
     @Test
     void withHostNameVerificationOffOnlyTheCaIsChecked() throws Exception {
-        assertInstanceOf(ConnectionOpener.Opened.class, open(pki.wrongHostBroker(), false));
+        assertInstanceOf(AttemptOutcome.Opened.class, open(pki.wrongHostBroker(), false));
     }
 }

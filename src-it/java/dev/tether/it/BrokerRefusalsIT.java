@@ -11,7 +11,7 @@ import dev.tether.ConnectionEvent.Connected;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
 import dev.tether.PersistentConnection;
-import dev.tether.testing.Poll;
+import dev.tether.testing.Await;
 import dev.tether.testing.RabbitMq;
 import dev.tether.testing.RabbitMqNode;
 import java.io.EOFException;
@@ -202,7 +202,7 @@ class BrokerRefusalsIT {
             holder = PersistentConnection.builder(ConnectionSettings.builder("it-handshake-node-stop")
                     .uri(proxy.uri("guest", "guest")).connectionTimeout(Duration.ofSeconds(15)).build())
                     .listener(timeline).build();
-            Poll.until("the client's start-ok held by the proxy", WAIT, () -> proxy.faulted() == 1);
+            Await.slowly("the client's start-ok held by the proxy", WAIT, () -> proxy.faulted() == 1);
             long stopBegin = System.nanoTime();
             long stopReturned;
             boolean stopped = false;

@@ -18,7 +18,7 @@ import dev.tether.PersistentConnection;
 import dev.tether.cdi.TetherCdi;
 import dev.tether.internal.cdi.ConnectionRegistry;
 import dev.tether.testing.LogCapture;
-import dev.tether.testing.Poll;
+import dev.tether.testing.Await;
 import dev.tether.testing.RabbitMq;
 import dev.tether.testing.RabbitMqNode;
 import io.smallrye.config.PropertiesConfigSource;
@@ -160,7 +160,7 @@ class CredentialsRotationIT {
     }
 
     private static <T extends ConnectionEvent> T awaitEvent(Class<T> type, int count) {
-        Poll.until(count + " " + type.getSimpleName() + " in " + Events.SEEN, WAIT, () -> Events.of(type).size() >= count);
+        Await.slowly(count + " " + type.getSimpleName() + " in " + Events.SEEN, WAIT, () -> Events.of(type).size() >= count);
         return Events.of(type).get(count - 1);
     }
 

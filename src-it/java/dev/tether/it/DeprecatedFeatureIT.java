@@ -12,7 +12,7 @@ import dev.tether.ConnectionEvent.ConnectFailed;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
 import dev.tether.PersistentConnection;
-import dev.tether.testing.Poll;
+import dev.tether.testing.Await;
 import dev.tether.testing.RabbitMq;
 import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
@@ -83,7 +83,7 @@ class DeprecatedFeatureIT {
                 .build();
         try {
             timeline.await(ConnectionEvent.Connected.class, 1, WAIT);
-            Poll.until("an unacknowledged message on each consumer", WAIT, () -> delivered.size() == 2);
+            Await.slowly("an unacknowledged message on each consumer", WAIT, () -> delivered.size() == 2);
             assertTrue(timeline.all(ConnectFailed.class).isEmpty(), timeline.toString());
             assertTrue(holder.current().isPresent());
         } finally {

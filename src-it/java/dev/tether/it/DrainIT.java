@@ -11,7 +11,7 @@ import dev.tether.ConnectionEvent.Connected;
 import dev.tether.ConnectionEvent.Disconnected;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
-import dev.tether.testing.Poll;
+import dev.tether.testing.Await;
 import dev.tether.testing.RabbitMqCluster;
 import dev.tether.testing.RabbitMqClusterExtension;
 import dev.tether.testing.RabbitMqNode;
@@ -78,7 +78,7 @@ class DrainIT {
             long reviveAt = System.nanoTime();
             cluster.revive(node);
             drained = null;
-            Poll.until("the revived node accepts TCP connections", WAIT, () -> {
+            Await.slowly("the revived node accepts TCP connections", WAIT, () -> {
                 try {
                     tcpConnect(node.port());
                     return true;

@@ -8,7 +8,7 @@ import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
 import dev.tether.PublishException;
 import dev.tether.testing.InMemoryMetrics;
-import dev.tether.testing.Poll;
+import dev.tether.testing.Await;
 import dev.tether.testing.RabbitMq;
 import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
@@ -48,14 +48,14 @@ class MetricsIT {
                     node.setMemoryHighWatermark(0.0001);
                     // RabbitMQ blocks a connection (and says so) when it next publishes under the alarm.
                     channel.basicPublish("", "tether-it-metrics-nowhere", null, new byte[] {1});
-                    Poll.until("blocked = 1", WAIT, () -> metrics.count("tether.connection.blocked", NAME, "it-metrics") == 1);
+                    Await.slowly("blocked = 1", WAIT, () -> metrics.count("tether.connection.blocked", NAME, "it-metrics") == 1);
                 } finally {
                     node.setMemoryHighWatermark(DEFAULT_WATERMARK);
                 }
-                Poll.until("blocked = 0", WAIT, () -> metrics.count("tether.connection.blocked", NAME, "it-metrics") == 0);
+                Await.slowly("blocked = 0", WAIT, () -> metrics.count("tether.connection.blocked", NAME, "it-metrics") == 0);
 
                 node.closeAllConnections("tether metrics IT");
-                Poll.until("the reconnect", WAIT, () -> metrics.count("tether.connection.connects", NAME, "it-metrics") == 2);
+                Await.slowly("the reconnect", WAIT, () -> metrics.count("tether.connection.connects", NAME, "it-metrics") == 2);
                 assertEquals(1, metrics.count("tether.connection.losses", NAME, "it-metrics"));
                 assertEquals(1, metrics.histogramCount("tether.connection.outage.duration", NAME, "it-metrics"));
             } finally {

@@ -15,7 +15,7 @@ import dev.tether.ConnectionEvent.Connected;
 import dev.tether.ConnectionEvent.Disconnected;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
-import dev.tether.testing.Poll;
+import dev.tether.testing.Await;
 import dev.tether.testing.RabbitMq;
 import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
@@ -135,7 +135,7 @@ class OAuthTokenRefreshIT {
         Connection plain = factory.newConnection("tether-it-unrefreshed");
         try {
             Instant expiry = tokens.expiry();
-            Poll.until("the token expired", WAIT, () -> Instant.now().isAfter(expiry.plusSeconds(1)));
+            Await.slowly("the token expired", WAIT, () -> Instant.now().isAfter(expiry.plusSeconds(1)));
             IOException refused = assertThrows(IOException.class, () -> plain.createChannel().queueDeclare());
             assertTrue(String.valueOf(refused.getCause()).contains("token has expired"), String.valueOf(refused.getCause()));
         } finally {
@@ -227,7 +227,7 @@ class OAuthTokenRefreshIT {
                     .holder("oauth");
             Connection first = holder.await(WAIT);
             Instant firstExpiry = tokens.expiry();
-            Poll.until("two refreshes and the first token's expiry passed", WAIT,
+            Await.slowly("two refreshes and the first token's expiry passed", WAIT,
                     () -> tokens.refreshes.get() >= 2 && Instant.now().isAfter(firstExpiry.plusSeconds(1)));
             assertSame(first, holder.get(), "the same connection");
             try (Channel channel = first.createChannel()) {
@@ -242,7 +242,7 @@ class OAuthTokenRefreshIT {
             assertTrue(tokens.issued.size() >= 3, "tokens issued: " + tokens.issued.size());
             assertNoTokenIn(tokens, shown(events, log, holder, health));
         }
-        Poll.until("the refresh thread ended", WAIT, () -> Thread.getAllStackTraces().keySet().stream()
+        Await.slowly("the refresh thread ended", WAIT, () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals("tether-oauth-token-refresh")));
     }
 
@@ -264,20 +264,20 @@ class OAuthTokenRefreshIT {
                     .holder("oauth");
             Connection first = holder.await(WAIT);
             tokens.down.set(true);
-            Poll.until("a failed refresh reported", WAIT, () -> OAuthEvents.SEEN.stream()
+            Await.slowly("a failed refresh reported", WAIT, () -> OAuthEvents.SEEN.stream()
                     .anyMatch(ConnectionEvent.CredentialsRefreshFailed.class::isInstance));
             String health = readiness(container);
             assertTrue(health.contains("\"oauth.credentials-refresh-failed\":\"java.lang.IllegalStateException\""),
                     health);
             Instant expiry = tokens.expiry();
-            Poll.until("the token expired", WAIT, () -> Instant.now().isAfter(expiry.plusSeconds(1)));
+            Await.slowly("the token expired", WAIT, () -> Instant.now().isAfter(expiry.plusSeconds(1)));
             IOException refused = assertThrows(IOException.class, () -> first.createChannel().queueDeclare());
             assertTrue(String.valueOf(refused.getCause()).contains("token has expired"), String.valueOf(refused.getCause()));
 
             tokens.down.set(false);
             int connectedBefore = (int) OAuthEvents.SEEN.stream().filter(Connected.class::isInstance).count();
             holder.reconnect();
-            Poll.until("connected again", WAIT, () -> OAuthEvents.SEEN.stream()
+            Await.slowly("connected again", WAIT, () -> OAuthEvents.SEEN.stream()
                     .filter(Connected.class::isInstance).count() > connectedBefore);
             List<ConnectionEvent> events = List.copyOf(OAuthEvents.SEEN);
             assertTrue(events.stream().noneMatch(e -> e instanceof ConnectionEvent.ConnectFailed f

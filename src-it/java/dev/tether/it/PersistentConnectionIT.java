@@ -15,7 +15,6 @@ import dev.tether.FailureKind;
 import dev.tether.PersistentConnection;
 import dev.tether.testing.Await;
 import dev.tether.testing.FaultProxy;
-import dev.tether.testing.Poll;
 import dev.tether.testing.RabbitMq;
 import dev.tether.testing.RabbitMqNode;
 import dev.tether.testing.ThreadLeaks;
@@ -49,7 +48,7 @@ class PersistentConnectionIT {
     void connectsWithItsClientNameAndReconnectsAtOnceAfterCloseAllConnections(RabbitMqNode node) throws Exception {
         holder = start(ConnectionSettings.builder("it-close-all").uri(node.uri()));
         holder.await(WAIT);
-        Poll.until("the broker to list tether-it-close-all", WAIT,
+        Await.slowly("the broker to list tether-it-close-all", WAIT,
                 () -> node.connectionNames().contains("tether-it-close-all"));
 
         node.closeAllConnections("tether integration test");
@@ -116,14 +115,14 @@ class PersistentConnectionIT {
                 proxy.cut();
                 await(Connected.class, cycle + 1);
                 if (cycle % 25 == 0) {
-                    Poll.until("one connection named tether-it-cycles after cycle " + cycle, WAIT,
+                    Await.slowly("one connection named tether-it-cycles after cycle " + cycle, WAIT,
                             () -> named(node, "tether-it-cycles") == 1);
                     maxListed = Math.max(maxListed, named(node, "tether-it-cycles"));
                 }
             }
             assertEquals(1, maxListed);
             holder.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            Poll.until("no connection named tether-it-cycles", WAIT, () -> named(node, "tether-it-cycles") == 0);
+            Await.slowly("no connection named tether-it-cycles", WAIT, () -> named(node, "tether-it-cycles") == 0);
             baseline.awaitNoNewThreads(WAIT, "fault-proxy", "ForkJoinPool");
         }
     }

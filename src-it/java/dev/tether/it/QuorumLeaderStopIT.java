@@ -12,7 +12,6 @@ import dev.tether.Subscription;
 import dev.tether.SubscriptionEvent;
 import dev.tether.SubscriptionOptions;
 import dev.tether.testing.Await;
-import dev.tether.testing.Poll;
 import dev.tether.testing.RabbitMqCluster;
 import dev.tether.testing.RabbitMqClusterExtension;
 import dev.tether.testing.RabbitMqNode;
@@ -106,7 +105,7 @@ class QuorumLeaderStopIT {
             List<SubscriptionEvent> after = List.copyOf(events.subList(eventsBefore, events.size()));
             leader.startApp();
             stopped = false;
-            Poll.until("three running nodes", WAIT, () -> cluster.runningNodes() == RabbitMqCluster.SIZE);
+            Await.slowly("three running nodes", WAIT, () -> cluster.runningNodes() == RabbitMqCluster.SIZE);
             holder.publisher().publish("", queue, properties("after"), new byte[8]);
             Await.until("a message published after the restart handled", WAIT, () -> handled.containsKey("after"));
 
@@ -136,7 +135,7 @@ class QuorumLeaderStopIT {
         } finally {
             if (stopped && leader != null) {
                 leader.startApp();
-                Poll.until("three running nodes", WAIT, () -> cluster.runningNodes() == RabbitMqCluster.SIZE);
+                Await.slowly("three running nodes", WAIT, () -> cluster.runningNodes() == RabbitMqCluster.SIZE);
             }
             holder.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }

@@ -16,7 +16,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
-import dev.tether.testing.Poll;
+import dev.tether.testing.Await;
 import dev.tether.testing.RabbitMq;
 import dev.tether.testing.RabbitMqNode;
 import java.io.IOException;
@@ -45,10 +45,10 @@ class RabbitMqNodeIT {
         String name = unique("tether-it-named");
         try (Connection connection = factory(node).newConnection(name)) {
             assertTrue(connection.isOpen());
-            Poll.until(name + " listed by the broker", WAIT, () -> node.connectionNames().contains(name));
+            Await.slowly(name + " listed by the broker", WAIT, () -> node.connectionNames().contains(name));
             assertTrue(node.connectionCount() >= 1, "connectionCount");
         }
-        Poll.until(name + " gone from the broker's list", WAIT, () -> !node.connectionNames().contains(name));
+        Await.slowly(name + " gone from the broker's list", WAIT, () -> !node.connectionNames().contains(name));
     }
 
     @Test
@@ -114,7 +114,7 @@ class RabbitMqNodeIT {
             String name = unique("tether-it-second");
             try (Connection connection = secondFactory.newConnection(name)) {
                 connection.createChannel().queueDeclare(queue, true, false, false, null); // durable: RabbitMQ 4.3 denies transient non-exclusive queues
-                Poll.until("only " + name + " on the second node", WAIT,
+                Await.slowly("only " + name + " on the second node", WAIT,
                         () -> second.connectionNames().equals(List.of(name)));
             }
             try (Connection connection = factory(shared).newConnection(unique("tether-it-shared"))) {
@@ -194,7 +194,7 @@ class RabbitMqNodeIT {
 
     private static GetResponse getWithin(Channel channel, String queue) {
         GetResponse[] response = new GetResponse[1];
-        Poll.until("a message on " + queue, WAIT, () -> {
+        Await.slowly("a message on " + queue, WAIT, () -> {
             try {
                 response[0] = channel.basicGet(queue, true);
             } catch (IOException e) {

@@ -8,7 +8,6 @@ import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
 import dev.tether.testing.Await;
 import dev.tether.testing.FaultProxy;
-import dev.tether.testing.Poll;
 import dev.tether.testing.RabbitMq;
 import dev.tether.testing.RabbitMqNode;
 import dev.tether.testing.ThreadLeaks;
@@ -62,7 +61,7 @@ class ReconnectSoakIT {
             } finally {
                 holder.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
-            Poll.until("no broker connection named " + CLIENT_NAME + " after close", WAIT,
+            Await.slowly("no broker connection named " + CLIENT_NAME + " after close", WAIT,
                     () -> named(node) == 0);
             baseline.awaitNoNewThreads(WAIT, IGNORED_THREADS);
         } finally {

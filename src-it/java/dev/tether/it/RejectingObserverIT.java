@@ -13,7 +13,7 @@ import dev.tether.ConnectionEvent.Connected;
 import dev.tether.ConnectionSettings;
 import dev.tether.FailureKind;
 import dev.tether.PersistentConnection;
-import dev.tether.testing.Poll;
+import dev.tether.testing.Await;
 import dev.tether.testing.RabbitMq;
 import dev.tether.testing.RabbitMqNode;
 import java.time.Duration;
@@ -64,7 +64,7 @@ class RejectingObserverIT {
             assertNotSame(rejected.connection(), published);
             assertSame(published, firstSeen.get(5, TimeUnit.SECONDS),
                     "a caller waiting meanwhile never saw the rejected connection");
-            Poll.until("exactly one broker connection named tether-" + NAME, WAIT,
+            Await.slowly("exactly one broker connection named tether-" + NAME, WAIT,
                     () -> node.connectionNames().stream().filter(("tether-" + NAME)::equals).count() == 1);
 
             Survives.report("observer", "kind", failed.kind(), "cause_kept", failed.cause() == thrown,

@@ -14,7 +14,6 @@ import dev.tether.ConnectionSettings;
 import dev.tether.ConnectionState;
 import dev.tether.PersistentConnection;
 import dev.tether.testing.Await;
-import dev.tether.testing.Poll;
 import dev.tether.testing.RabbitMqCluster;
 import dev.tether.testing.RabbitMqClusterExtension;
 import dev.tether.testing.RabbitMqNode;
@@ -107,7 +106,7 @@ class RollingRestartIT {
                 LockSupport.parkNanos(DOWN.toNanos()); // deliberate: the node stays down for a while
                 node.startApp();
                 stopped = null;
-                Poll.until("three running nodes after restarting " + node.nodeName(), WAIT,
+                Await.slowly("three running nodes after restarting " + node.nodeName(), WAIT,
                         () -> cluster.runningNodes() == RabbitMqCluster.SIZE);
                 int confirmedNow = confirmed.size();
                 Await.until("publishing goes on after restarting " + node.nodeName(), WAIT,

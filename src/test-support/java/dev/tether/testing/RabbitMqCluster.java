@@ -87,7 +87,7 @@ public final class RabbitMqCluster implements AutoCloseable {
             node.rabbitmqctl("join_cluster", first.nodeName());
             node.startApp();
         }
-        Poll.until("three running nodes in " + this, FORM_TIMEOUT, () -> runningNodes() == SIZE);
+        Await.slowly("three running nodes in " + this, FORM_TIMEOUT, () -> runningNodes() == SIZE);
     }
 
     /** @return how many nodes {@code cluster_status} of the first running node lists as running */

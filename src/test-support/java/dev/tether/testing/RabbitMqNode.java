@@ -491,19 +491,19 @@ public final class RabbitMqNode implements AutoCloseable {
      * {@link #START_TIMEOUT}; any other failure is thrown at once.
      */
     public void startApp() {
-        long deadline = Poll.deadline(START_TIMEOUT);
+        long deadline = Await.deadline(START_TIMEOUT);
         for (int attempt = 1; ; attempt++) {
             try {
                 rabbitmqctl("start_app");
                 break;
             } catch (IllegalStateException e) {
-                if (Poll.passed(deadline) || !String.valueOf(e.getMessage()).contains("failed_to_deny_deprecated_features")) {
+                if (Await.passed(deadline) || !String.valueOf(e.getMessage()).contains("failed_to_deny_deprecated_features")) {
                     throw attempt == 1 ? e : new IllegalStateException(e.getMessage() + "\n" + logTail(), e);
                 }
                 LOG.log(System.Logger.Level.WARNING, "start_app on {0} refused by RabbitMQ {1} (attempt {2}),"
                         + " starting it again: {3}", nodeName, version, attempt,
                         e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage()));
-                Poll.pause(Duration.ofSeconds(1));
+                Await.pause(Duration.ofSeconds(1));
             }
         }
         awaitAmqp(START_TIMEOUT);
@@ -732,8 +732,8 @@ public final class RabbitMqNode implements AutoCloseable {
 
     /** Polls with real AMQP connections until one succeeds, the VM disappears, or the timeout. */
     private void awaitAmqp(Duration timeout) {
-        long deadline = Poll.deadline(timeout);
-        long vmDeadline = Poll.deadline(VM_APPEAR_TIMEOUT);
+        long deadline = Await.deadline(timeout);
+        long vmDeadline = Await.deadline(VM_APPEAR_TIMEOUT);
         Exception last = null;
         boolean vmSeen = false;
         while (true) {
@@ -745,16 +745,16 @@ public final class RabbitMqNode implements AutoCloseable {
             }
             boolean vmAlive = findVm().isPresent();
             vmSeen |= vmAlive;
-            if (!vmAlive && (vmSeen || Poll.passed(vmDeadline))) {
+            if (!vmAlive && (vmSeen || Await.passed(vmDeadline))) {
                 throw new NodeDiedException("RabbitMQ node " + nodeName + " (AMQP port " + port + ") is not running;"
                         + " last connection attempt: " + last + "\n" + logTail());
             }
-            if (Poll.passed(deadline)) {
+            if (Await.passed(deadline)) {
                 throw new IllegalStateException("RabbitMQ node " + nodeName + " did not accept an AMQP connection on "
                         + LOOPBACK + ":" + port + " within " + timeout.toSeconds() + " s; last attempt: " + last
                         + "\n" + logTail(), last);
             }
-            Poll.pause(PROBE_INTERVAL);
+            Await.pause(PROBE_INTERVAL);
         }
     }
 

@@ -10,9 +10,10 @@
  *       on free ports, from Debian's package or a RabbitMQ 4 root) with
  *       {@link dev.tether.testing.RabbitMq}, and {@link dev.tether.testing.RabbitMqCluster} with
  *       {@link dev.tether.testing.RabbitMqClusterExtension};
- *   <li>faults: {@link dev.tether.testing.FaultProxy} (reset, black hole, refuse, delayed handshake);
- *   <li>waiting: {@link dev.tether.testing.Await} (fine-grained, for unit tests) and
- *       {@link dev.tether.testing.Poll} (100 ms steps, for a broker's pace), never a fixed sleep;
+ *   <li>faults: {@link dev.tether.testing.FaultProxy} (reset, black hole, refuse, delayed handshake,
+ *       held replies);
+ *   <li>waiting: {@link dev.tether.testing.Await}, {@code until} (5 ms steps) or {@code slowly} (100 ms
+ *       steps, for a condition that asks a broker or a server), never a fixed sleep;
  *   <li>checks: {@link dev.tether.testing.ThreadLeaks}, {@link dev.tether.testing.LogCapture},
  *       {@link dev.tether.testing.InMemoryMetrics}, {@link dev.tether.testing.ThrowingMeter};
  *   <li>inputs: {@link dev.tether.testing.TestPki}, {@link dev.tether.testing.FixedRandom},

@@ -37,4 +37,18 @@ class AwaitTest {
         assertTrue(error.getMessage().contains("the impossible"), error.getMessage());
         assertTrue(millis >= 50 && millis < 1_000, "gave up after " + millis + " ms");
     }
+
+    @Test
+    void slowlyReturnsOnceTheConditionHolds() {
+        AtomicInteger polls = new AtomicInteger();
+        Await.slowly("third poll", Duration.ofSeconds(10), () -> polls.incrementAndGet() >= 3);
+        assertEquals(3, polls.get());
+    }
+
+    @Test
+    void slowlyFailsAfterTheDeadlineNamingWhatItAwaited() {
+        AssertionError failure = assertThrows(AssertionError.class,
+                () -> Await.slowly("the impossible", Duration.ofMillis(50), () -> false));
+        assertEquals("Timed out after 50 ms waiting for: the impossible", failure.getMessage());
+    }
 }

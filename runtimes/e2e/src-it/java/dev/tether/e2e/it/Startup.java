@@ -1,6 +1,6 @@
 package dev.tether.e2e.it;
 
-import dev.tether.testing.Poll;
+import dev.tether.testing.Await;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -26,7 +26,7 @@ final class Startup {
             Supplier<Boolean> bootFinished) {
         long[] bootSeen = {0};
         try {
-            Poll.until("the application to answer " + server.appUrl() + "/api/status", AppServer.START_TIMEOUT, () -> {
+            Await.slowly("the application to answer " + server.appUrl() + "/api/status", AppServer.START_TIMEOUT, () -> {
                 if (Http.get(server.appUrl() + "/api/status").status() == 200) {
                     return true;
                 }

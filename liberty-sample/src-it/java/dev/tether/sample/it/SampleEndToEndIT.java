@@ -99,6 +99,7 @@ class SampleEndToEndIT {
     @Order(4)
     void closeAllConnectionsIsRecoveredWithinOneSecond() {
         int connectedBefore = count(liberty.get("/api/status").body(), "\"type\":\"Connected\"");
+        int subscribedBefore = count(liberty.get("/api/status").body(), "\"type\":\"SubscriptionStarted\"");
         node.closeAllConnections("tether end-to-end test");
         long closed = System.nanoTime();
         Await.until("a new connection and readiness UP", Duration.ofSeconds(10),
@@ -108,6 +109,10 @@ class SampleEndToEndIT {
         System.out.println("E2E close_all_connections -> reconnected and UP: " + millis + " ms");
         assertTrue(millis <= 1_000, "recovery took " + millis + " ms (limit 1 s)");
         assertPublishedMessageIsConsumed("after-close-all-" + UUID.randomUUID());
+        String events = liberty.get("/api/status").body();
+        assertTrue(events.contains("\"type\":\"SubscriptionLost\""), "the page's log shows the subscription lost: " + events);
+        assertTrue(count(events, "\"type\":\"SubscriptionStarted\"") > subscribedBefore,
+                "and started again on the new connection: " + events);
     }
 
     @Test

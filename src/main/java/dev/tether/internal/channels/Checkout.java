@@ -69,10 +69,6 @@ final class Checkout {
         permits.release(WAKE_ALL);
     }
 
-    Duration timeout() {
-        return timeout;
-    }
-
     int max() {
         return max;
     }

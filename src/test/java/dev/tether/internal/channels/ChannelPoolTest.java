@@ -73,6 +73,7 @@ class ChannelPoolTest {
         assertEquals(1, pool.open());
         assertEquals(1, pool.idle());
         assertEquals(0, pool.lent());
+        assertEquals("Channels[pool, 0 of " + pool.max() + " lent, 1 idle]", holder.channels().toString());
     }
 
     @Test

@@ -136,6 +136,11 @@ public final class BenchMain {
             try {
                 node = RabbitMqNode.start();
                 say("RabbitMQ node up: " + node.uri());
+                String broker = "broker: RabbitMQ " + node.version() + RabbitMqNode.root().map(r -> " (from the root " + r + ")")
+                        .orElse("");
+                System.out.println(broker);
+                Files.writeString(out.resolve("machine.txt"), broker + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
             } catch (RuntimeException e) {
                 noRabbit = "the RabbitMQ node did not start: " + e.getMessage();
             }

@@ -149,6 +149,20 @@ public final class QpidBroker implements AutoCloseable {
         return "amqp://guest:guest@127.0.0.1:" + port();
     }
 
+    /**
+     * Opens a plain RabbitMQ-client connection to the broker (no Tether), for tests that need a real
+     * {@code Connection} or {@code Channel} of their own; close it when done.
+     *
+     * @param clientName the connection's client-provided name
+     * @return the open connection
+     * @throws Exception if the client cannot connect
+     */
+    public com.rabbitmq.client.Connection newConnection(String clientName) throws Exception {
+        com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setUri(uri());
+        return factory.newConnection(clientName);
+    }
+
     /** Whether the broker is started (between {@link #start()}/{@link #restart()} and {@link #stop()}). */
     public boolean isRunning() {
         return running;

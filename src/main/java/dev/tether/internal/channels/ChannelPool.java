@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.tether.ConnectionClosedException;
 import dev.tether.internal.metrics.PoolStats;
+import dev.tether.internal.threads.BackgroundThread;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeoutException;

@@ -1,5 +1,6 @@
 package dev.tether.internal.consume;
 
+import dev.tether.internal.threads.TetherThreads;
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -18,11 +19,7 @@ final class HandlerThreads implements Executor {
     HandlerThreads(String name) {
         AtomicInteger count = new AtomicInteger();
         executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "tether-" + name + "-handler-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                runnable -> TetherThreads.create(runnable, "tether-" + name + "-handler-" + count.incrementAndGet()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.tether.internal.publish;
 
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Connection;
+import dev.tether.ConfigKeys;
 import dev.tether.internal.values.Durations;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -69,7 +70,7 @@ final class BlockedGate {
         }
         if (why != null) {
             throw new IOException("the broker blocks publishers (" + why + ") for longer than "
-                    + Durations.format(timeout) + " (publish.confirm-timeout)");
+                    + Durations.format(timeout) + " (" + ConfigKeys.PUBLISH_CONFIRM_TIMEOUT + ")");
         }
     }
 

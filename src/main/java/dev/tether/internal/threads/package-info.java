@@ -5,7 +5,9 @@
  * to a {@link dev.tether.internal.threads.Scheduler}: the holder's state machine ({@code
  * tether-<name>}) and the consumers' subscription work ({@code tether-<name>-consumers}) each on an
  * {@link dev.tether.internal.threads.ExecutorScheduler}, one thread that exists only while there is
- * work; their tests use one virtual-time implementation.
+ * work; their tests use one virtual-time implementation. Work that must leave the RabbitMQ client's
+ * connection thread (publish completions, closing retired and idle channels) runs on a {@link
+ * dev.tether.internal.threads.BackgroundThread}.
  *
  * <p>A leaf: may use only the JDK, never another room of Tether. Private API, no compatibility
  * promise.

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.QpidBroker;
@@ -31,9 +30,7 @@ class GuardedChannelTest {
 
     @BeforeEach
     void open() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(broker.uri());
-        connection = factory.newConnection("guarded");
+        connection = broker.newConnection("guarded");
         channel = connection.createChannel();
         guarded = GuardedChannel.of(channel, "orders");
     }

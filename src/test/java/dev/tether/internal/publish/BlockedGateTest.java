@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.tether.testing.Await;
 import dev.tether.testing.EmbeddedBroker;
 import dev.tether.testing.QpidBroker;
@@ -45,10 +44,8 @@ class BlockedGateTest {
 
     @BeforeEach
     void connect() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(broker.uri());
-        first = factory.newConnection("gate-first");
-        second = factory.newConnection("gate-second");
+        first = broker.newConnection("gate-first");
+        second = broker.newConnection("gate-second");
     }
 
     @AfterEach

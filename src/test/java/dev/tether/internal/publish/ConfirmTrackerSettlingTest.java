@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.AMQImpl;
 import dev.tether.testing.EmbeddedBroker;
@@ -46,9 +45,7 @@ class ConfirmTrackerSettlingTest {
 
     @BeforeEach
     void open() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(broker.uri());
-        connection = factory.newConnection("tracker-test");
+        connection = broker.newConnection("tracker-test");
         channel = connection.createChannel();
     }
 

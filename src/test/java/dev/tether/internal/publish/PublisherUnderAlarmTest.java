@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.tether.ChannelSettings;
 import dev.tether.ConnectionSettings;
 import dev.tether.PersistentConnection;
@@ -106,9 +105,7 @@ class PublisherUnderAlarmTest {
     @Test
     void theWatchedConnectionClosingLiftsTheBlockAndABlockOnAnotherConnectionIsIgnored() throws Exception {
         ConfirmingPublisher publisher = publisher(Duration.ofMillis(300));
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(broker.uri());
-        try (Connection other = factory.newConnection("not-watched")) {
+        try (Connection other = broker.newConnection("not-watched")) {
             publisher.blocked().set(other, "another connection's alarm");
             publisher.publish("", queue, null, bytes("not blocked")); // at once: an IOException if it waited 300 ms
         }

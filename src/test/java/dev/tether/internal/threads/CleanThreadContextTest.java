@@ -1,5 +1,6 @@
 package dev.tether.internal.threads;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -39,5 +40,25 @@ class CleanThreadContextTest {
         assertSame(TetherThreads.class.getClassLoader(), onHolderThread[1], "the holder thread's context loader");
         scheduler.get().shutdown();
         scheduler.get().awaitTermination(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theBackgroundThreadThatRunsPublishCompletionsHasTethersClassLoaderAndNoInheritedThreadLocals()
+            throws Exception {
+        ClassLoader application = new URLClassLoader(new URL[0], null);
+        BackgroundThread background = new BackgroundThread("tether-context-test-publish");
+        CompletableFuture<Object[]> seen = new CompletableFuture<>();
+        Thread request = new Thread(() -> { // the first task starts the thread, from a request thread
+            REQUEST.set("user-42-security-context");
+            background.execute(() -> seen.complete(new Object[] {
+                    REQUEST.get(), Thread.currentThread().getContextClassLoader(), Thread.currentThread().isDaemon()}));
+        }, "a request thread");
+        request.setContextClassLoader(application);
+        request.start();
+        Object[] onBackground = seen.get(10, TimeUnit.SECONDS);
+        assertNull(onBackground[0], "the background thread inherited the request's thread local");
+        assertSame(TetherThreads.class.getClassLoader(), onBackground[1], "the background thread's context loader");
+        assertEquals(true, onBackground[2], "a daemon");
+        background.close();
     }
 }

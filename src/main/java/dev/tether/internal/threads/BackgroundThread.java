@@ -1,4 +1,4 @@
-package dev.tether.internal.channels;
+package dev.tether.internal.threads;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.Executor;
@@ -27,8 +27,7 @@ public final class BackgroundThread implements Executor {
      */
     public BackgroundThread(String name) {
         this.executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
-            Thread started = new Thread(task, name);
-            started.setDaemon(true);
+            Thread started = TetherThreads.create(task, name); // a clean context: it runs the application's completions
             thread = started;
             return started;
         });

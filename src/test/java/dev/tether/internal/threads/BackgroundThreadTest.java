@@ -1,4 +1,4 @@
-package dev.tether.internal.channels;
+package dev.tether.internal.threads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -280,7 +280,6 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
         return Optional.empty();
     }
 
-    /** Registers a caller about to block: refused on the holder's thread, whose listener would wait for itself. */
     /**
      * The usable connection, or on the holder's thread while {@code Connected} listeners run, the
      * connection being delivered: a listener (or the injected proxy it uses) acts on it instead of
@@ -291,6 +290,7 @@ public final class ConnectionHolder implements PersistentConnection, ConnectionA
         return connection.isPresent() ? connection : reconnector.delivering();
     }
 
+    /** Registers a caller about to block: refused on the holder's thread, whose listener would wait for itself. */
     private CompletableFuture<Connection> register() {
         if (reconnector.onHolderThread()) {
             throw new IllegalStateException("Connection '" + name() + "': waiting for a connection from a Tether"

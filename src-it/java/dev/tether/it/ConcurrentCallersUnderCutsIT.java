@@ -233,8 +233,7 @@ class ConcurrentCallersUnderCutsIT {
             } finally {
                 long took = System.nanoTime() - begin;
                 maxCallNanos.accumulate(took);
-                recordSteps(begin, steps);
-                if (overItsLimit(begin, steps, System.nanoTime())) {
+                if (recordAndCheckSteps(begin, steps, System.nanoTime())) {
                     overLimit.incrementAndGet();
                     if (slowCalls.size() < 5) {
                         slowCalls.add(describe(begin, steps, took, outcome));
@@ -244,27 +243,24 @@ class ConcurrentCallersUnderCutsIT {
         }
     }
 
-    /** Keeps the longest time seen for each step that returned. */
-    private void recordSteps(long begin, long[] steps) {
-        long from = begin;
-        for (int i = 0; i < steps.length && steps[i] != 0; i++) {
-            maxStepNanos[i].accumulate(steps[i] - from);
-            from = steps[i];
-        }
-    }
-
-    /** Whether a step of a call took longer than its limit; a step that never returned ran until {@code end}. */
-    private static boolean overItsLimit(long begin, long[] steps, long end) {
+    /**
+     * Keeps the longest time seen for each step that returned, and tells whether a step took longer
+     * than its limit; a step that never returned ran until {@code end}, and the call ended in it.
+     */
+    private boolean recordAndCheckSteps(long begin, long[] steps, long end) {
         long from = begin;
         for (int i = 0; i < steps.length; i++) {
-            long to = steps[i] == 0 ? end : steps[i];
-            if (to - from > STEP_LIMIT_NANOS[i]) {
+            long took = (steps[i] == 0 ? end : steps[i]) - from;
+            if (steps[i] != 0) {
+                maxStepNanos[i].accumulate(took);
+            }
+            if (took > STEP_LIMIT_NANOS[i]) {
                 return true;
             }
             if (steps[i] == 0) {
-                return false; // the call ended in this step
+                return false;
             }
-            from = to;
+            from = steps[i];
         }
         return false;
     }

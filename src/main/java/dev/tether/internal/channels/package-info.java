@@ -5,7 +5,7 @@
  * through the constructor, fixed for its life.
  *
  * <p>May use: the public API, {@code internal.values}, {@code internal.threads} (its {@code
- * BackgroundThread}), {@code internal.access}, {@code internal.metrics}. Never the holder's internals ({@code internal.holder}) or CDI. Private API,
- * no compatibility promise.
+ * BackgroundThread}), {@code internal.access}, {@code internal.metrics}. Never the holder's
+ * internals ({@code internal.holder}) or CDI. Private API, no compatibility promise.
  */
 package dev.tether.internal.channels;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,19 +24,12 @@ class CleanThreadContextTest {
 
     @Test
     void theHolderThreadHasTethersClassLoaderAndNoInheritedThreadLocals() throws Exception {
-        ClassLoader application = new URLClassLoader(new URL[0], null);
         AtomicReference<ExecutorScheduler> scheduler = new AtomicReference<>();
-        CompletableFuture<Object[]> seen = new CompletableFuture<>();
-        Thread request = new Thread(() -> {
-            REQUEST.set("user-42-security-context");
+        Object[] onHolderThread = seenOnAThreadStartedFromARequestThread(probe -> {
             ExecutorScheduler created = new ExecutorScheduler("tether-context-test");
             scheduler.set(created);
-            created.execute(() -> seen.complete(new Object[] {
-                    REQUEST.get(), Thread.currentThread().getContextClassLoader()}));
-        }, "a request thread");
-        request.setContextClassLoader(application);
-        request.start();
-        Object[] onHolderThread = seen.get(10, TimeUnit.SECONDS);
+            created.execute(probe);
+        });
         assertNull(onHolderThread[0], "the holder thread inherited the request's thread local");
         assertSame(TetherThreads.class.getClassLoader(), onHolderThread[1], "the holder thread's context loader");
         scheduler.get().shutdown();
@@ -45,20 +39,29 @@ class CleanThreadContextTest {
     @Test
     void theBackgroundThreadThatRunsPublishCompletionsHasTethersClassLoaderAndNoInheritedThreadLocals()
             throws Exception {
-        ClassLoader application = new URLClassLoader(new URL[0], null);
         BackgroundThread background = new BackgroundThread("tether-context-test-publish");
-        CompletableFuture<Object[]> seen = new CompletableFuture<>();
-        Thread request = new Thread(() -> { // the first task starts the thread, from a request thread
-            REQUEST.set("user-42-security-context");
-            background.execute(() -> seen.complete(new Object[] {
-                    REQUEST.get(), Thread.currentThread().getContextClassLoader(), Thread.currentThread().isDaemon()}));
-        }, "a request thread");
-        request.setContextClassLoader(application);
-        request.start();
-        Object[] onBackground = seen.get(10, TimeUnit.SECONDS);
+        Object[] onBackground = seenOnAThreadStartedFromARequestThread(background::execute); // the first task starts it
         assertNull(onBackground[0], "the background thread inherited the request's thread local");
         assertSame(TetherThreads.class.getClassLoader(), onBackground[1], "the background thread's context loader");
         assertEquals(true, onBackground[2], "a daemon");
         background.close();
+    }
+
+    /**
+     * On a request thread (an application's class loader, an inheritable thread local set), hands
+     * {@code start} a probe to run on a Tether thread it starts from there.
+     *
+     * @return what the probe saw: the thread local, the context class loader, whether a daemon
+     */
+    private static Object[] seenOnAThreadStartedFromARequestThread(Consumer<Runnable> start) throws Exception {
+        CompletableFuture<Object[]> seen = new CompletableFuture<>();
+        Thread request = new Thread(() -> {
+            REQUEST.set("user-42-security-context");
+            start.accept(() -> seen.complete(new Object[] {
+                    REQUEST.get(), Thread.currentThread().getContextClassLoader(), Thread.currentThread().isDaemon()}));
+        }, "a request thread");
+        request.setContextClassLoader(new URLClassLoader(new URL[0], null));
+        request.start();
+        return seen.get(10, TimeUnit.SECONDS);
     }
 }
